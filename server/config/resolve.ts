@@ -1,0 +1,171 @@
+// Text of a *.rigl.yaml → problems with exact offsets, and (when there are no errors) the
+// resolved, defaulted RiglConfig. Schema checks only; semantic checks live in validators.ts.
+import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import Ajv, { type ErrorObject } from 'ajv';
+import { RIGL_CONFIG_SCHEMA, schemaAt, type SchemaNode } from './schema.js';
+import { nearest, type ConfigProblem } from './problems.js';
+import type { RiglConfig } from './types.js';
+
+export interface ConfigAnalysis {
+  doc: Document.Parsed;
+  /** The parsed plain object (before defaults), or undefined when it is not a mapping. */
+  raw: unknown;
+  problems: ConfigProblem[];
+  /** Present when no problem is an error. */
+  config?: RiglConfig;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateSchema = ajv.compile(RIGL_CONFIG_SCHEMA);
+
+export function analyzeConfigText(text: string): ConfigAnalysis {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const problems: ConfigProblem[] = [];
+  for (const error of doc.errors) {
+    problems.push({ code: 'yaml-syntax', severity: 'error', message: `YAML: ${firstLine(error.message)}`, path: [], range: [error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)] });
+  }
+  if (problems.length > 0) return { doc, raw: undefined, problems };
+  const raw = doc.toJS({ maxAliasCount: 100 });
+  if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push({ code: 'not-a-mapping', severity: 'error', message: 'A RigL config is a YAML mapping with at least `model` and `dataset`.', path: [], range: [0, Math.max(1, text.length)] });
+    return { doc, raw, problems };
+  }
+  if (!validateSchema(raw)) {
+    for (const error of validateSchema.errors ?? []) {
+      const problem = problemFromAjv(doc, error);
+      if (problem && !problems.some((p) => p.code === problem.code && p.range[0] === problem.range[0] && p.message === problem.message)) problems.push(problem);
+    }
+  }
+  if (problems.some((p) => p.severity === 'error')) return { doc, raw, problems };
+  return { doc, raw, problems, config: resolveDefaults(raw as Record<string, unknown>) };
+}
+
+/** Fill every default of the schema, then the defaults that depend on other values. */
+export function resolveDefaults(raw: Record<string, unknown>): RiglConfig {
+  const filled = fillDefaults(RIGL_CONFIG_SCHEMA, structuredClone(raw)) as Record<string, any>;
+  const sparsity = filled.sparsity;
+  if (sparsity.dense_first_layer === undefined) sparsity.dense_first_layer = sparsity.distribution === 'uniform';
+  if (filled.name === undefined) filled.name = `${filled.model}-${filled.dataset.name}-${sparsity.method}`;
+  return filled as RiglConfig;
+}
+
+function fillDefaults(schema: SchemaNode, value: unknown): unknown {
+  if (schema.type !== 'object' || !schema.properties) return value;
+  const target = (value ?? {}) as Record<string, unknown>;
+  for (const [key, child] of Object.entries(schema.properties)) {
+    if (target[key] === undefined) {
+      if (child.default !== undefined) target[key] = structuredClone(child.default);
+      else if (child.type === 'object' && child.properties) target[key] = fillDefaults(child, {});
+    } else if (child.type === 'object') {
+      target[key] = fillDefaults(child, target[key]);
+    }
+  }
+  return target;
+}
+
+function problemFromAjv(doc: Document.Parsed, error: ErrorObject): ConfigProblem | undefined {
+  const path = error.instancePath.split('/').slice(1).map(decodePointer);
+  const where = path.join('.') || '(top level)';
+  const schema = schemaAt(path);
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(error.params.additionalProperty);
+      const parent = schemaAt(path);
+      const valid = Object.keys(parent?.properties ?? {});
+      const suggestion = nearest(key, valid);
+      const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : valid.length ? ` Valid keys: ${valid.join(', ')}.` : '';
+      return { code: 'unknown-key', severity: 'error', message: `Unknown key \`${key}\` in ${where}.${hint}`, path: [...path, key], range: keyRange(doc, [...path, key]), data: { key, suggestion, valid } };
+    }
+    case 'required': {
+      const key = String(error.params.missingProperty);
+      const child = schemaAt([...path, key]);
+      return { code: 'missing-key', severity: 'error', message: `Missing required key \`${key}\` in ${where}.`, path, range: path.length ? keyRange(doc, path) : [0, 0], data: { key, insert: exampleValue(child) } };
+    }
+    case 'type':
+      return { code: 'wrong-type', severity: 'error', message: `\`${where}\` must be ${article(String(error.params.type))}; got ${describe(doc, path)}.`, path, range: valueRange(doc, path), data: { expected: error.params.type } };
+    case 'enum': {
+      const allowed = (schema?.enum ?? []).map(String);
+      const got = String(doc.getIn(path));
+      const suggestion = nearest(got, allowed);
+      return { code: 'invalid-enum', severity: 'error', message: `\`${got}\` is not a valid ${where}. Valid values: ${allowed.join(', ')}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`, path, range: valueRange(doc, path), data: { allowed, suggestion } };
+    }
+    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
+      return rangeProblem(doc, path, schema ?? {});
+    case 'minLength':
+      return { code: 'invalid-value', severity: 'error', message: `\`${where}\` must not be empty.`, path, range: valueRange(doc, path) };
+    default:
+      return { code: 'invalid-value', severity: 'error', message: `\`${where}\` ${error.message ?? 'is invalid'}.`, path, range: valueRange(doc, path) };
+  }
+}
+
+function rangeProblem(doc: Document.Parsed, path: (string | number)[], schema: SchemaNode): ConfigProblem {
+  const lowInclusive = schema.minimum !== undefined;
+  const low = schema.minimum ?? schema.exclusiveMinimum;
+  const highInclusive = schema.maximum !== undefined;
+  const high = schema.maximum ?? schema.exclusiveMaximum;
+  const interval = `${low === undefined ? '(−∞' : (lowInclusive ? '[' : '(') + low}, ${high === undefined ? '∞)' : high + (highInclusive ? ']' : ')')}`;
+  const value = Number(doc.getIn(path));
+  // The nearest allowed value: the bound itself, or a step inside an exclusive bound.
+  let clampTo = value;
+  if (low !== undefined && (value < low || (!lowInclusive && value <= low))) clampTo = lowInclusive ? low : schema.type === 'integer' ? low + 1 : nudge(low, +1);
+  if (high !== undefined && (value > high || (!highInclusive && value >= high))) clampTo = highInclusive ? high : schema.type === 'integer' ? high - 1 : nudge(high, -1);
+  return { code: 'out-of-range', severity: 'error', message: `\`${path.join('.')}\` = ${value} is outside ${interval}.`, path, range: valueRange(doc, path), data: { min: low, max: high, lowInclusive, highInclusive, clampTo } };
+}
+
+/** A value just inside an exclusive bound that reads well: 1 → 0.99, 0 → 0.01. */
+function nudge(bound: number, direction: 1 | -1): number {
+  const step = bound === 0 ? 0.01 : Math.abs(bound) * 0.01;
+  return Number((bound + direction * step).toPrecision(6));
+}
+
+function exampleValue(schema: SchemaNode | undefined): unknown {
+  if (!schema) return '';
+  if (schema.default !== undefined) return schema.default;
+  if (schema.enum) return schema.enum[0];
+  if (schema.type === 'object') return Object.fromEntries((schema.required ?? []).map((k) => [k, exampleValue(schema.properties?.[k])]));
+  return schema.type === 'number' || schema.type === 'integer' ? 0 : '';
+}
+
+function describe(doc: Document.Parsed, path: (string | number)[]): string {
+  const value = doc.getIn(path, true) as YamlNode | undefined;
+  if (isMap(value)) return 'a mapping';
+  if (isSeq(value)) return 'a list';
+  if (isScalar(value)) return value.value === null ? 'nothing' : `${typeof value.value} \`${String(value.value)}\``;
+  return 'nothing';
+}
+
+function article(type: string): string {
+  return { object: 'a mapping', array: 'a list', integer: 'an integer', number: 'a number', string: 'a string', boolean: 'true or false' }[type] ?? type;
+}
+
+/** Offsets of the value at a path; falls back to the nearest existing ancestor. */
+export function valueRange(doc: Document.Parsed, path: readonly (string | number)[]): [number, number] {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true) as YamlNode | undefined;
+    if (node && typeof node === 'object' && 'range' in node && node.range) {
+      return depth === path.length ? [node.range[0], Math.max(node.range[1], node.range[0] + 1)] : keyRange(doc, path.slice(0, depth));
+    }
+  }
+  return [0, 0];
+}
+
+/** Offsets of the key of the pair at a path (the last element); [0, 0] for the root. */
+export function keyRange(doc: Document.Parsed, path: readonly (string | number)[]): [number, number] {
+  if (path.length === 0) return [0, 0];
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  const last = path[path.length - 1];
+  if (isMap(parent)) {
+    const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(last));
+    const key = pair?.key as YamlNode | undefined;
+    if (key?.range) return [key.range[0], key.range[1]];
+  }
+  return valueRange(doc, path.slice(0, -1));
+}
+
+function decodePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0];
+}

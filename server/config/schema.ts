@@ -1,0 +1,167 @@
+// The one JSON Schema of *.rigl.yaml: validation (ajv), completion, hover and the editor's schema
+// association all read it. Defaults here are the defaults the resolved config gets.
+import { BACKENDS, DATASET_NAMES, DISTRIBUTIONS, LR_SCHEDULES, METHODS, UPDATE_SCHEDULES } from './types.js';
+import { MODEL_NAMES } from '../nn/spec.js';
+
+export interface SchemaNode {
+  type?: 'object' | 'string' | 'number' | 'integer' | 'boolean' | 'array';
+  description?: string;
+  /** Per-enum-value documentation, same order as enum. */
+  enumDescriptions?: string[];
+  enum?: readonly (string | number)[];
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+  additionalProperties?: boolean | SchemaNode;
+  items?: SchemaNode;
+  examples?: unknown[];
+}
+
+const updateSchema: SchemaNode = {
+  type: 'object',
+  description: 'When and how much of the topology changes (RigL-SPEC §3).',
+  additionalProperties: false,
+  properties: {
+    delta_t: { type: 'integer', minimum: 1, default: 100, description: 'ΔT: optimizer steps between two mask updates. RigL uses 100.' },
+    alpha: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.3, description: 'α: the fraction of active weights dropped and regrown at the first update; it then decays by the schedule.' },
+    t_end: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.75, description: 'T_end as a fraction of all training steps: no mask update (or gmp pruning step) happens from then on.' },
+    t_start: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, description: 'gmp only: the fraction of training at which pruning starts (t_0).' },
+    schedule: { type: 'string', enum: UPDATE_SCHEDULES, default: 'cosine', description: 'How the update fraction f(t) decays.', enumDescriptions: ['f(t) = α/2 · (1 + cos(π t / T_end))', 'f(t) = α', 'f(t) = α · (1 − t / T_end)'] },
+    grad_accumulation: { type: 'integer', minimum: 1, default: 1, description: 'RigL: sum the dense gradients of this many batches for the grow score.' },
+    ema_decay: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.9, description: 'snfs only: decay of the exponential moving average of the dense gradient.' },
+  },
+};
+
+export const RIGL_CONFIG_SCHEMA: SchemaNode = {
+  type: 'object',
+  description: 'A RigL Studio training run: model, data, sparsity method and training recipe.',
+  additionalProperties: false,
+  required: ['model', 'dataset'],
+  properties: {
+    name: { type: 'string', minLength: 1, description: 'A name for the run; the run directory starts with it.' },
+    model: {
+      type: 'string', enum: MODEL_NAMES, description: 'The network to train.',
+      enumDescriptions: [
+        'LeNet-300-100 MLP, 266 k weights (MNIST).',
+        'Three 3×3 conv layers of 32 channels and a classifier.',
+        'ResNet-20 for 32×32 images, 0.27 M weights.',
+        'WideResNet-22-2 for 32×32 images, 1.1 M weights (the RigL CIFAR-10 model).',
+        'ResNet-18, 11.7 M weights.',
+        'ResNet-34, 21.8 M weights.',
+        'ResNet-50 v1.5, 54 weight tensors, 25.5 M weights (the RigL reference model).',
+      ],
+    },
+    dataset: {
+      type: 'object', additionalProperties: false, required: ['name'], description: 'Where the examples come from.',
+      properties: {
+        name: {
+          type: 'string', enum: DATASET_NAMES, default: 'mnist', description: 'The dataset.',
+          enumDescriptions: [
+            'MNIST, bundled (60 k train / 10 k test, 28×28×1).',
+            'Fashion-MNIST IDX files (Debian dataset-fashion-mnist, or a path).',
+            'CIFAR-10 binary version from `path` (32×32×3).',
+            'ImageNet from `path`: train/ and val/ folders of class sub-folders of JPEGs.',
+            'Random data generated in memory, for tests and benchmarks.',
+          ],
+        },
+        path: { type: 'string', minLength: 1, description: 'Folder of the dataset files. Required for cifar10 and imagenet.' },
+        image_size: { type: 'integer', minimum: 8, maximum: 1024, description: 'Side of the square crop fed to the network (imagenet, synthetic). Default: the model\'s native input.' },
+        synthetic_size: { type: 'integer', minimum: 1, default: 1024, description: 'synthetic only: number of training examples generated.' },
+        train_limit: { type: 'integer', minimum: 0, default: 0, description: 'Use only the first N training examples (0 = all).' },
+      },
+    },
+    sparsity: {
+      type: 'object', additionalProperties: false, description: 'The sparse-training method and the sparsity it keeps.',
+      properties: {
+        method: {
+          type: 'string', enum: METHODS, default: 'rigl', description: 'Sparse-training method.',
+          enumDescriptions: [
+            'RigL: drop by magnitude, grow by dense-gradient magnitude (Evci et al. 2020).',
+            'SET: drop by magnitude, grow at random (Mocanu et al. 2018).',
+            'SNFS: grow by the momentum (EMA) of the dense gradient (Dettmers & Zettlemoyer 2019).',
+            'Static: a fixed random sparse mask.',
+            'Gradual magnitude pruning from dense (Zhu & Gupta 2017).',
+            'Dense training, no masks.',
+          ],
+        },
+        sparsity: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.9, description: 'Target global sparsity S: the fraction of participating weights that are zero.' },
+        distribution: {
+          type: 'string', enum: DISTRIBUTIONS, default: 'erk', description: 'How the sparsity budget is spread over layers.',
+          enumDescriptions: ['Every participating layer gets sparsity S (first layer dense by default).', 'Erdős–Rényi: density ∝ (n_in + n_out)/(n_in · n_out).', 'Erdős–Rényi-Kernel: density ∝ sum of dimensions / product of dimensions.'],
+        },
+        erk_power: { type: 'number', minimum: 0, default: 1, description: 'ERK/ER exponent p: raw scores are raised to p; 0 gives uniform.' },
+        dense_first_layer: { type: 'boolean', description: 'Keep the first layer dense. Default: true for uniform, false for er and erk.' },
+        dense_last_layer: { type: 'boolean', default: false, description: 'Keep the classifier dense.' },
+        overrides: {
+          type: 'object', default: {}, description: 'Fixed sparsity for layers by exact name or glob (`layer1.*`, `fc`); these layers leave the budget.',
+          additionalProperties: { type: 'number', minimum: 0, exclusiveMaximum: 1, description: 'The sparsity of the matching layers.' },
+        },
+        update: updateSchema,
+      },
+    },
+    training: {
+      type: 'object', additionalProperties: false, description: 'The optimization recipe.',
+      properties: {
+        epochs: { type: 'number', exclusiveMinimum: 0, default: 5, description: 'Passes over the training set (before the multiplier).' },
+        batch_size: { type: 'integer', minimum: 1, default: 100, description: 'Examples per optimizer step.' },
+        optimizer: {
+          type: 'object', additionalProperties: false, description: 'SGD with momentum.',
+          properties: {
+            name: { type: 'string', enum: ['sgd'], default: 'sgd', description: 'The optimizer.' },
+            lr: { type: 'number', exclusiveMinimum: 0, default: 0.1, description: 'Peak learning rate.' },
+            momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.9, description: 'Momentum coefficient.' },
+            nesterov: { type: 'boolean', default: true, description: 'Use Nesterov momentum.' },
+            weight_decay: { type: 'number', minimum: 0, default: 0.0001, description: 'L2 weight decay added to the gradient.' },
+          },
+        },
+        lr_schedule: {
+          type: 'object', additionalProperties: false, description: 'Learning-rate schedule.',
+          properties: {
+            type: { type: 'string', enum: LR_SCHEDULES, default: 'cosine', description: 'Schedule shape.', enumDescriptions: ['Cosine decay to 0 after warm-up (the NVIDIA port).', 'Multiply by gamma at each milestone epoch (the paper).', 'Constant after warm-up.'] },
+            warmup_epochs: { type: 'number', minimum: 0, default: 0, description: 'Linear warm-up from 0 over this many epochs.' },
+            milestones: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, default: [], description: 'step only: epochs at which the LR is multiplied by gamma (the paper: 30, 70, 90).' },
+            gamma: { type: 'number', exclusiveMinimum: 0, default: 0.1, description: 'step only: the factor applied at each milestone.' },
+          },
+        },
+        label_smoothing: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, description: 'Label smoothing of the cross-entropy (the ImageNet recipes use 0.1).' },
+        seed: { type: 'integer', minimum: 0, default: 0, description: 'Seed of masks, initialization, data order and tie-breaking.' },
+        multiplier: { type: 'number', exclusiveMinimum: 0, default: 1, description: 'M× training: epochs, LR epoch anchors and T_end scale by M; ΔT stays (the paper\'s 5×).' },
+        log_every: { type: 'integer', minimum: 1, default: 20, description: 'Write a train event every N steps.' },
+        eval_batch_size: { type: 'integer', minimum: 1, default: 500, description: 'Batch size of evaluation.' },
+      },
+    },
+    backend: {
+      type: 'string', enum: BACKENDS, default: 'auto', description: 'TensorFlow.js backend that runs the training.',
+      enumDescriptions: [
+        'The fastest that loads here: tensorflow, then webgpu (if a GPU adapter exists), then wasm, then cpu.',
+        'tfjs-node-gpu / tfjs-node (needs libtensorflow 2.9.1, CUDA 11.2, cuDNN 8.1).',
+        'WebGPU through Dawn (needs a Vulkan driver and a GPU).',
+        'WebAssembly with SIMD: the fast CPU backend.',
+        'Pure JavaScript: works everywhere, slow.',
+      ],
+    },
+  },
+};
+
+/** The schema node at a key path, or undefined where the schema has none. */
+export function schemaAt(path: readonly (string | number)[]): SchemaNode | undefined {
+  let node: SchemaNode | undefined = RIGL_CONFIG_SCHEMA;
+  for (const key of path) {
+    if (!node) return undefined;
+    if (node.type === 'array') node = node.items;
+    else if (node.properties && typeof key === 'string' && key in node.properties) node = node.properties[key];
+    else if (typeof node.additionalProperties === 'object') node = node.additionalProperties;
+    else return undefined;
+  }
+  return node;
+}
+
+/** The schema as plain JSON Schema (draft-07) for editors' schema association. */
+export function toJsonSchema(): object {
+  return { $schema: 'http://json-schema.org/draft-07/schema#', $id: 'rigl-studio://schema/rigl-config', title: 'RigL Studio run configuration', ...RIGL_CONFIG_SCHEMA };
+}

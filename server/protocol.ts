@@ -1,0 +1,180 @@
+// Every message that crosses a process boundary: run events (events.jsonl, trainer → server IPC,
+// server → extension notifications), trainer IPC commands, and the custom `rigl/` LSP messages.
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+
+// ---------------------------------------------------------------------------------------------
+// Run events: one JSON object per line of events.jsonl, the same objects over IPC.
+
+export type RunState = 'queued' | 'starting' | 'running' | 'stopping' | 'completed' | 'stopped' | 'failed' | 'killed';
+export const FINAL_STATES: readonly RunState[] = ['completed', 'stopped', 'failed', 'killed'];
+
+interface EventBase {
+  /** Optimizer steps done so far (t of RIGL-SPEC §3; 0 before the first step). */
+  step: number;
+  /** Fractional epoch: step / steps per epoch. */
+  epoch: number;
+  /** Unix time in milliseconds. */
+  time: number;
+}
+
+export interface StatusEvent extends EventBase {
+  type: 'status';
+  state: RunState;
+  message?: string;
+  /** Sent with 'running': what the dashboard needs to lay itself out. */
+  info?: RunInfo;
+}
+
+export interface RunInfo {
+  runId: string;
+  name: string;
+  model: string;
+  dataset: string;
+  method: string;
+  distribution: string;
+  sparsity: number;
+  backend: string;
+  /** Why this backend was chosen (e.g. "webgpu: no GPU adapter; using wasm"). */
+  backendReason: string;
+  totalSteps: number;
+  stepsPerEpoch: number;
+  batchSize: number;
+  /** Masked layers in forward order with their planned density. */
+  layers: { name: string; shape: number[]; params: number; density: number }[];
+  flopsDense: number;
+  inferenceFlopsFactor: number;
+  trainFlopsFactor: number;
+}
+
+export interface TrainEvent extends EventBase {
+  type: 'train';
+  /** Mean training loss over the steps since the last train event. */
+  loss: number;
+  /** Mean training top-1 accuracy over those steps, in [0, 1]. */
+  accuracy: number;
+  lr: number;
+  imagesPerSec: number;
+  /** Cumulative training FLOPs so far, and what dense training would have used. */
+  trainFlops: number;
+  denseTrainFlops: number;
+}
+
+export interface EvalEvent extends EventBase {
+  type: 'eval';
+  loss: number;
+  top1: number;
+  top5?: number;
+}
+
+export interface LayerMaskStats {
+  name: string;
+  targetDensity: number;
+  density: number;
+  active: number;
+  dropped: number;
+  grown: number;
+  /** Dropped and regrown in the same update. */
+  grownBack: number;
+  /** grown / active. */
+  churn: number;
+  /** Fraction of the layer's weights ever active since the start (in-time over-parameterization). */
+  itop: number;
+}
+
+export interface MaskEvent extends EventBase {
+  type: 'mask';
+  /** f(t), the update fraction used at this update (0 for methods that do not drop/grow). */
+  updateFraction: number;
+  layers: LayerMaskStats[];
+  global: { sparsity: number; density: number; itop: number; active: number; params: number; inferenceFlopsFactor: number };
+}
+
+export type RunEvent = StatusEvent | TrainEvent | EvalEvent | MaskEvent;
+
+/** summary.json of a run directory. */
+export interface RunSummary {
+  runId: string;
+  name: string;
+  state: RunState;
+  message?: string;
+  model: string;
+  method: string;
+  backend: string;
+  step: number;
+  totalSteps: number;
+  epoch: number;
+  startedAt: number;
+  updatedAt: number;
+  final?: { loss?: number; top1?: number; top5?: number };
+  best?: { top1: number; top5?: number; step: number };
+  sparsity: { global: number; layers: { name: string; density: number; targetDensity: number }[] };
+  configFile?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trainer process IPC (child_process.fork, process.send): events out, commands in.
+
+export type TrainerCommand = { type: 'stop'; reason?: string };
+export type TrainerMessage = { type: 'event'; runId: string; event: RunEvent } | { type: 'log'; runId: string; line: string };
+
+// ---------------------------------------------------------------------------------------------
+// Custom LSP messages (server ⇄ extension). Runs answer at once; progress arrives as notifications.
+
+export interface RunListItem {
+  runId: string;
+  dir: string;
+  name: string;
+  state: RunState;
+  step: number;
+  totalSteps: number;
+  bestTop1?: number;
+  updatedAt: number;
+}
+
+export namespace StartRunRequest {
+  export const method = 'rigl/startRun';
+  /** Start a run from a config: a saved file (uri) and/or its current text. Answers with the run id at once. */
+  export const type = new RequestType<{ uri: string; text?: string; overrides?: string[] }, { runId: string; dir: string; queued: boolean }, void>(method);
+}
+
+export namespace StopRunRequest {
+  export const method = 'rigl/stopRun';
+  /** Ask a run to finish its step, checkpoint and stop; it is killed if it does not exit in time. */
+  export const type = new RequestType<{ runId: string }, { accepted: boolean }, void>(method);
+}
+
+export namespace ResumeRunRequest {
+  export const method = 'rigl/resumeRun';
+  /** Continue a stopped, failed or killed run from its last checkpoint. */
+  export const type = new RequestType<{ runId: string }, { runId: string; queued: boolean }, void>(method);
+}
+
+export namespace ListRunsRequest {
+  export const method = 'rigl/listRuns';
+  /** Every run on disk under the runs directory, newest first, live ones included. */
+  export const type = new RequestType<{}, { runs: RunListItem[] }, void>(method);
+}
+
+export namespace RunHistoryRequest {
+  export const method = 'rigl/runHistory';
+  /** A run's full event history (for a dashboard's first snapshot) and its summary. */
+  export const type = new RequestType<{ runId: string }, { events: RunEvent[]; summary?: RunSummary }, void>(method);
+}
+
+export namespace RunStatusNotification {
+  export const method = 'rigl/runStatus';
+  /** A run changed state; tests and the extension wait on these. */
+  export const type = new NotificationType<{ runId: string; event: StatusEvent }>(method);
+}
+
+export namespace RunMetricsNotification {
+  export const method = 'rigl/runMetrics';
+  /** Batched train and eval events of one run, at most 4 per second per run. */
+  export const type = new NotificationType<{ runId: string; events: (TrainEvent | EvalEvent)[] }>(method);
+}
+
+export namespace RunMaskNotification {
+  export const method = 'rigl/runMask';
+  /** Mask statistics of one run's mask update(s). */
+  export const type = new NotificationType<{ runId: string; events: MaskEvent[] }>(method);
+}
