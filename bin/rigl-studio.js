@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The `rigl-studio` command: runs the bundled CLI (build it first with `npm run build`).
-require('../dist/cli.js');
+// The `rigl-studio` command: runs the bundled CLI (built by `npm run build` into dist/cli.js).
+require('../dist/cli.js').run();

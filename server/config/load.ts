@@ -52,13 +52,14 @@ export function resolveConfigText(text: string, file: string, overrides: readonl
   return analysis.config;
 }
 
-export function loadConfigFile(file: string, overrides: readonly string[] = []): RiglConfig {
+/** Read and resolve a config file; messages name it as `displayName` (the path the user typed). */
+export function loadConfigFile(file: string, overrides: readonly string[] = [], displayName = file): RiglConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(code === 'ENOENT' ? `${file}: no such file` : code === 'EISDIR' ? `${file}: is a directory, expected a *.rigl.yaml file` : `${file}: cannot read (${code ?? String(error)})`);
+    throw new ConfigError(code === 'ENOENT' ? `${displayName}: no such file` : code === 'EISDIR' ? `${displayName}: is a directory, expected a *.rigl.yaml file` : `${displayName}: cannot read (${code ?? String(error)})`);
   }
-  return resolveConfigText(text, file, overrides);
+  return resolveConfigText(text, displayName, overrides);
 }

@@ -1,0 +1,67 @@
+// The `rigl-studio` command line: parses the subcommand and dispatches. Usage errors and bad
+// configs exit 2 with a readable message, never a stack trace.
+import { ConfigError } from '../config/load.js';
+import { inspectCommand } from './inspect.js';
+import { UsageError, type CommandContext } from './args.js';
+
+const USAGE = `rigl-studio — RigL dynamic sparse training
+
+Usage:
+  rigl-studio inspect <config> [--json] [--set key.path=value ...]
+      Print the per-layer sparsity plan, FLOPs and step schedule of a config.
+  rigl-studio train <config> [--set key.path=value ...] [--out DIR] [--max-steps N]
+      Train headless; writes a run directory under DIR (default ./runs).
+  rigl-studio resume <runDir>
+      Continue a stopped or failed run from its last checkpoint.
+  rigl-studio runs [DIR]
+      List the runs under DIR (default ./runs) with state and best accuracy.
+  rigl-studio validate <config...>
+      Print every diagnostic as file:line:col: severity code message; exit 1 on errors.
+
+Config keys: see examples/*.rigl.yaml and README.md.`;
+
+type Command = (args: string[], context: CommandContext) => Promise<number>;
+
+async function loadCommand(name: string): Promise<Command | undefined> {
+  switch (name) {
+    case 'inspect': return inspectCommand;
+    default: return undefined;
+  }
+}
+
+export async function main(argv: string[], context: CommandContext): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    context.stdout.write(USAGE + '\n');
+    return name ? 0 : 2;
+  }
+  const command = await loadCommand(name);
+  if (!command) {
+    context.stderr.write(`rigl-studio: unknown command "${name}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await command(rest, context);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      context.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/** Run the CLI on this process's arguments and streams; sets the exit code. */
+export function run(): void {
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), isTTY: Boolean(process.stdout.isTTY) })
+    .then((code) => { process.exitCode = code; })
+    .catch((error: unknown) => {
+      // An unexpected failure: say what happened in one line; the stack only when debugging.
+      process.stderr.write(`rigl-studio: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (process.env.RIGL_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+      process.exitCode = 1;
+    });
+}
+
+// `node dist/cli.js …` runs directly; bin/rigl-studio.js calls run() itself.
+if (require.main === module) run();

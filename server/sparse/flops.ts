@@ -1,0 +1,68 @@
+// FLOPs of RIGL-SPEC §7 (RigL paper, appendix H): inference FLOPs of the sparse model and the
+// training FLOPs per step of every method, as factors of dense training.
+import type { Method } from '../config/types.js';
+
+export interface FlopsLayer {
+  /** Dense forward FLOPs of the layer for one example (2 × multiply-adds). */
+  flops: number;
+  density: number;
+}
+
+export interface FlopsSummary {
+  /** f_D: dense forward FLOPs per example. */
+  flopsDense: number;
+  /** f_S: Σ density_l · flops_l. */
+  flopsSparse: number;
+  inferenceFlopsFactor: number;
+  /** Training FLOPs per example per step, relative to dense training (3·f_D). */
+  trainFlopsFactor: number;
+  /** Training FLOPs per example per step. */
+  trainFlopsPerExample: number;
+}
+
+export interface TrainFlopsOptions {
+  method: Method;
+  deltaT: number;
+  /** gmp only: mean over training steps of the pruning progress c(t) ∈ [0, 1] (s_l(t) = s_l·c(t)). */
+  gmpMeanProgress?: number;
+}
+
+export function sparseFlops(layers: readonly FlopsLayer[]): { flopsDense: number; flopsSparse: number } {
+  let flopsDense = 0;
+  let flopsSparse = 0;
+  for (const { flops, density } of layers) {
+    flopsDense += flops;
+    flopsSparse += flops * density;
+  }
+  return { flopsDense, flopsSparse };
+}
+
+/** Training FLOPs per example and step; backward = 2 × forward. */
+export function trainFlopsPerExample(layers: readonly FlopsLayer[], options: TrainFlopsOptions): number {
+  const { flopsDense: fD, flopsSparse: fS } = sparseFlops(layers);
+  switch (options.method) {
+    case 'dense': return 3 * fD;
+    case 'static': case 'set': return 3 * fS;
+    case 'snfs': return 2 * fS + fD;
+    case 'rigl': return (3 * fS * options.deltaT + 2 * fS + fD) / (options.deltaT + 1);
+    case 'gmp': {
+      // Density at time t is 1 − s_l·c(t); averaging over t only needs the mean of c.
+      const meanProgress = options.gmpMeanProgress ?? 0;
+      let perStep = 0;
+      for (const { flops, density } of layers) perStep += flops * (1 - (1 - density) * meanProgress);
+      return 3 * perStep;
+    }
+  }
+}
+
+export function flopsSummary(layers: readonly FlopsLayer[], options: TrainFlopsOptions): FlopsSummary {
+  const { flopsDense, flopsSparse } = sparseFlops(layers);
+  const train = trainFlopsPerExample(layers, options);
+  return {
+    flopsDense,
+    flopsSparse,
+    inferenceFlopsFactor: flopsDense > 0 ? flopsSparse / flopsDense : 1,
+    trainFlopsFactor: flopsDense > 0 ? train / (3 * flopsDense) : 1,
+    trainFlopsPerExample: train,
+  };
+}

@@ -1,0 +1,138 @@
+// The plan of a run before anything trains: per-layer densities and exact nonzero counts, FLOPs,
+// and the step schedule. `inspect`, hovers and code lenses show it; the trainer builds masks from it.
+import type { RiglConfig } from '../config/types.js';
+import { datasetFacts } from '../config/datasets.js';
+import { getModelSpec, modelInfo } from '../nn/specs.js';
+import type { LayerSpec, ModelSpec } from '../nn/spec.js';
+import { exactZeroCount, layerDensities, type LayerDensity } from './distribution.js';
+import { flopsSummary } from './flops.js';
+
+export interface LayerPlan {
+  name: string;
+  kind: LayerSpec['kind'];
+  shape: number[];
+  params: number;
+  density: number;
+  /** Exact nonzeros: params − floor(sparsity·params). */
+  nnz: number;
+  /** Sparse inference FLOPs of the layer per example: density × dense FLOPs. */
+  flops: number;
+  flopsDense: number;
+  participates: boolean;
+  fixedBy?: LayerDensity['fixedBy'];
+}
+
+export interface StepPlan {
+  trainSize: number;
+  stepsPerEpoch: number;
+  totalSteps: number;
+  /** T_end in steps: no topology change at or after it. */
+  endStep: number;
+  deltaT: number;
+  /** How many mask updates the run will perform. */
+  maskUpdates: number;
+}
+
+export interface Plan {
+  model: string;
+  spec: ModelSpec;
+  layers: LayerPlan[];
+  totals: {
+    params: number;
+    nnz: number;
+    sparsity: number;
+    flopsDense: number;
+    flopsSparse: number;
+    inferenceFlopsFactor: number;
+    trainFlopsFactor: number;
+  };
+  steps: StepPlan;
+}
+
+export function modelSpecFor(config: RiglConfig): ModelSpec {
+  const info = modelInfo(config.model);
+  const facts = datasetFacts(config.dataset, { inputShape: info.nativeInput, numClasses: info.nativeClasses });
+  return getModelSpec(config.model, { inputShape: facts.inputShape, numClasses: facts.numClasses });
+}
+
+export function planSteps(config: RiglConfig): StepPlan {
+  const info = modelInfo(config.model);
+  const { trainSize } = datasetFacts(config.dataset, { inputShape: info.nativeInput, numClasses: info.nativeClasses });
+  const { training, sparsity } = config;
+  // The loaders drop the last partial batch, so an epoch is floor(N / batch) steps.
+  const stepsPerEpoch = Math.max(1, Math.floor(trainSize / training.batch_size));
+  const totalSteps = Math.max(1, Math.round(training.epochs * training.multiplier * stepsPerEpoch));
+  const endStep = Math.floor(sparsity.update.t_end * totalSteps);
+  const deltaT = sparsity.update.delta_t;
+  let maskUpdates = 0;
+  if (sparsity.method === 'rigl' || sparsity.method === 'set' || sparsity.method === 'snfs') {
+    maskUpdates = Math.max(0, Math.floor((endStep - 1) / deltaT));
+  } else if (sparsity.method === 'gmp') {
+    const startStep = Math.floor(sparsity.update.t_start * totalSteps);
+    maskUpdates = gmpUpdateSteps(startStep, endStep, deltaT).length;
+  }
+  return { trainSize, stepsPerEpoch, totalSteps, endStep, deltaT, maskUpdates };
+}
+
+/** gmp prunes every ΔT steps in (t0, t1] and always at t1, where it reaches the target. */
+export function gmpUpdateSteps(startStep: number, endStep: number, deltaT: number): number[] {
+  const steps: number[] = [];
+  for (let t = Math.ceil((startStep + 1) / deltaT) * deltaT; t < endStep; t += deltaT) steps.push(t);
+  if (endStep > startStep) steps.push(endStep);
+  return steps;
+}
+
+/** Mean over all training steps of gmp's pruning progress c(t) = 1 − (1 − (t − t0)/(t1 − t0))³, held between prunes. */
+function gmpMeanProgress(steps: StepPlan, startStep: number): number {
+  const pruneSteps = gmpUpdateSteps(startStep, steps.endStep, steps.deltaT);
+  let sum = 0;
+  for (let i = 0; i < pruneSteps.length; i++) {
+    const t = pruneSteps[i];
+    const held = (i + 1 < pruneSteps.length ? pruneSteps[i + 1] : steps.totalSteps + 1) - t;
+    const u = (t - startStep) / Math.max(1, steps.endStep - startStep);
+    sum += (1 - (1 - u) ** 3) * held;
+  }
+  return sum / steps.totalSteps;
+}
+
+export function buildPlan(config: RiglConfig): Plan {
+  const spec = modelSpecFor(config);
+  const { sparsity } = config;
+  const densities: LayerDensity[] = sparsity.method === 'dense'
+    ? spec.layers.map((l) => ({ name: l.name, density: 1, participates: false }))
+    : layerDensities(spec.layers, {
+      sparsity: sparsity.sparsity,
+      distribution: sparsity.distribution,
+      erkPower: sparsity.erk_power,
+      denseFirstLayer: sparsity.dense_first_layer,
+      denseLastLayer: sparsity.dense_last_layer,
+      overrides: sparsity.overrides,
+    });
+  const layers: LayerPlan[] = spec.layers.map((layer, i) => {
+    const nnz = layer.params - exactZeroCount(1 - densities[i].density, layer.params);
+    const density = nnz / layer.params;
+    return {
+      name: layer.name, kind: layer.kind, shape: [...layer.shape], params: layer.params, density, nnz,
+      flops: density * layer.flops, flopsDense: layer.flops, participates: densities[i].participates, fixedBy: densities[i].fixedBy,
+    };
+  });
+  const steps = planSteps(config);
+  const summary = flopsSummary(layers.map((l) => ({ flops: l.flopsDense, density: l.density })), {
+    method: sparsity.method,
+    deltaT: sparsity.update.delta_t,
+    gmpMeanProgress: sparsity.method === 'gmp' ? gmpMeanProgress(steps, Math.floor(sparsity.update.t_start * steps.totalSteps)) : undefined,
+  });
+  const params = layers.reduce((a, l) => a + l.params, 0);
+  const nnz = layers.reduce((a, l) => a + l.nnz, 0);
+  return {
+    model: config.model,
+    spec,
+    layers,
+    totals: {
+      params, nnz, sparsity: 1 - nnz / params,
+      flopsDense: summary.flopsDense, flopsSparse: summary.flopsSparse,
+      inferenceFlopsFactor: summary.inferenceFlopsFactor, trainFlopsFactor: summary.trainFlopsFactor,
+    },
+    steps,
+  };
+}
