@@ -1,0 +1,116 @@
+// The run directory (ARCHITECTURE §4): config.yaml, events.jsonl, summary.json, checkpoints/,
+// trainer.log. Creating, appending, reading back and listing runs, past ones included.
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from './atomic.js';
+import { FINAL_STATES, type RunEvent, type RunListItem, type RunState, type RunSummary } from '../protocol.js';
+
+export const RUN_FILES = { config: 'config.yaml', events: 'events.jsonl', summary: 'summary.json', log: 'trainer.log', checkpoints: 'checkpoints' } as const;
+
+/** A filesystem-safe run id: name, local time and a short random suffix (two runs in one second differ). */
+export function newRunId(name: string, now = new Date()): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'run';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+  return `${safe}-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export class RunDirectory {
+  readonly dir: string;
+  constructor(dir: string, readonly runId = dir.split(/[\\/]/).filter(Boolean).pop() ?? 'run') {
+    this.dir = resolve(dir);
+  }
+
+  static create(outputRoot: string, name: string, configText: string): RunDirectory {
+    const runId = newRunId(name);
+    const run = new RunDirectory(join(outputRoot, runId), runId);
+    mkdirSync(join(run.dir, RUN_FILES.checkpoints), { recursive: true });
+    writeFileAtomic(run.path('config'), configText);
+    return run;
+  }
+
+  path(file: keyof typeof RUN_FILES): string {
+    return join(this.dir, RUN_FILES[file]);
+  }
+
+  exists(): boolean {
+    return existsSync(this.path('config'));
+  }
+
+  /** One line per event; appended before the event is sent anywhere, so the disk is the record. */
+  appendEvent(event: RunEvent): void {
+    appendFileSync(this.path('events'), JSON.stringify(event) + '\n');
+  }
+
+  appendLog(line: string): void {
+    appendFileSync(this.path('log'), line.endsWith('\n') ? line : line + '\n');
+  }
+
+  writeSummary(summary: RunSummary): void {
+    writeFileAtomic(this.path('summary'), JSON.stringify(summary, null, 2) + '\n');
+  }
+
+  readSummary(): RunSummary | undefined {
+    try {
+      return JSON.parse(readFileSync(this.path('summary'), 'utf8')) as RunSummary;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Every complete event line; a line cut short by a crash (the last one) is skipped. */
+  readEvents(): RunEvent[] {
+    let text: string;
+    try {
+      text = readFileSync(this.path('events'), 'utf8');
+    } catch {
+      return [];
+    }
+    const events: RunEvent[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        events.push(JSON.parse(line) as RunEvent);
+      } catch {
+        // a torn write at the end of the file: everything before it is intact
+      }
+    }
+    return events;
+  }
+
+  readConfigText(): string {
+    return readFileSync(this.path('config'), 'utf8');
+  }
+
+  listItem(): RunListItem | undefined {
+    const summary = this.readSummary();
+    if (!summary && !this.exists()) return undefined;
+    return {
+      runId: summary?.runId ?? this.runId,
+      dir: this.dir,
+      name: summary?.name ?? this.runId,
+      state: summary?.state ?? 'queued',
+      step: summary?.step ?? 0,
+      totalSteps: summary?.totalSteps ?? 0,
+      bestTop1: summary?.best?.top1,
+      updatedAt: summary?.updatedAt ?? statSync(this.dir).mtimeMs,
+    };
+  }
+}
+
+export function isFinalState(state: RunState): boolean {
+  return FINAL_STATES.includes(state);
+}
+
+/** Every run under a runs folder, newest first. A missing folder is an empty list. */
+export function listRuns(outputRoot: string): RunListItem[] {
+  if (!existsSync(outputRoot)) return [];
+  const items: RunListItem[] = [];
+  for (const entry of readdirSync(outputRoot, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const item = new RunDirectory(join(outputRoot, entry.name), entry.name).listItem();
+    if (item) items.push(item);
+  }
+  return items.sort((a, b) => b.updatedAt - a.updatedAt);
+}

@@ -1,0 +1,52 @@
+// SGD with momentum, Nesterov and weight decay, PyTorch's formulation; masked weights and
+// their momentum are re-zeroed after every step (RIGL-SPEC §1).
+import * as tf from '@tensorflow/tfjs-core';
+import type { OptimizerConfig } from '../config/types.js';
+
+export interface OptimizedParameter {
+  name: string;
+  variable: tf.Variable;
+  /** Present for masked weights: the step keeps W and momentum at zero where the mask is 0. */
+  mask?: tf.Variable;
+}
+
+export class MaskedSgd {
+  readonly momentum = new Map<string, tf.Variable>();
+
+  constructor(private readonly config: OptimizerConfig, parameters: readonly OptimizedParameter[]) {
+    for (const { name, variable } of parameters) this.momentum.set(name, tf.variable(tf.zerosLike(variable), false, `momentum/${name}`));
+  }
+
+  /** One step: d = g + wd·p; buf = μ·buf + d; p −= lr·(nesterov ? d + μ·buf : buf). Gradients are not disposed. */
+  step(parameters: readonly OptimizedParameter[], gradients: ReadonlyMap<string, tf.Tensor>, lr: number): void {
+    const { momentum: mu, nesterov, weight_decay: weightDecay } = this.config;
+    tf.tidy(() => {
+      for (const { name, variable, mask } of parameters) {
+        const gradient = gradients.get(name);
+        if (!gradient) throw new Error(`no gradient for parameter ${name}`);
+        const buffer = this.momentum.get(name)!;
+        const decayed = weightDecay > 0 ? tf.add(gradient, tf.mul(variable, weightDecay)) : gradient;
+        let newBuffer = mu > 0 ? tf.add(tf.mul(buffer, mu), decayed) : decayed;
+        const direction = nesterov && mu > 0 ? tf.add(decayed, tf.mul(newBuffer, mu)) : newBuffer;
+        let newValue = tf.sub(variable, tf.mul(direction, lr));
+        if (mask) {
+          newValue = tf.mul(newValue, mask);
+          newBuffer = tf.mul(newBuffer, mask);
+        }
+        variable.assign(newValue);
+        buffer.assign(newBuffer);
+      }
+    });
+  }
+
+  /** Zero momentum where `keep` is 0 (dropped or newly grown connections). */
+  applyKeep(name: string, keep: tf.Tensor): void {
+    const buffer = this.momentum.get(name);
+    if (buffer) tf.tidy(() => buffer.assign(tf.mul(buffer, keep)));
+  }
+
+  dispose(): void {
+    for (const buffer of this.momentum.values()) buffer.dispose();
+    this.momentum.clear();
+  }
+}
