@@ -1,0 +1,89 @@
+// The IDX file format of MNIST and Fashion-MNIST: a big-endian magic (0, 0, type, rank), one
+// uint32 per dimension, then the values row-major. Gzip-compressed files are accepted as well.
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { DatasetError, readFileOrExplain } from './errors.js';
+
+const gunzipAsync = promisify(gunzip);
+
+export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+
+export interface IdxArray {
+  dims: number[];
+  data: IdxData;
+}
+
+interface IdxType { name: string; bytes: number; read(view: DataView, count: number): IdxData }
+
+function bigEndianReader<T extends IdxData>(make: (n: number) => T, get: (view: DataView, offset: number) => number, bytes: number) {
+  return (view: DataView, count: number): IdxData => {
+    const out = make(count);
+    for (let i = 0; i < count; i++) out[i] = get(view, i * bytes);
+    return out;
+  };
+}
+
+const IDX_TYPES: Record<number, IdxType> = {
+  0x08: { name: 'unsigned byte', bytes: 1, read: (view, n) => new Uint8Array(view.buffer, view.byteOffset, n) },
+  0x09: { name: 'signed byte', bytes: 1, read: (view, n) => new Int8Array(view.buffer, view.byteOffset, n) },
+  0x0b: { name: 'short', bytes: 2, read: bigEndianReader((n) => new Int16Array(n), (v, o) => v.getInt16(o), 2) },
+  0x0c: { name: 'int', bytes: 4, read: bigEndianReader((n) => new Int32Array(n), (v, o) => v.getInt32(o), 4) },
+  0x0d: { name: 'float', bytes: 4, read: bigEndianReader((n) => new Float32Array(n), (v, o) => v.getFloat32(o), 4) },
+  0x0e: { name: 'double', bytes: 8, read: bigEndianReader((n) => new Float64Array(n), (v, o) => v.getFloat64(o), 8) },
+};
+
+/** The magic number of an IDX file of unsigned bytes with this many dimensions: 0x00000801 labels, 0x00000803 images. */
+export function ubyteMagic(rank: number): number {
+  return 0x0800 | rank;
+}
+
+function hex(magic: number): string {
+  return '0x' + (magic >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Parses an uncompressed IDX file; expectedMagic, when given, must match exactly. */
+export function parseIdx(bytes: Uint8Array, source: string, expectedMagic?: number): IdxArray {
+  const where = `IDX file ${source}`;
+  if (bytes.length < 4) throw new DatasetError(`${where}: only ${bytes.length} bytes, too short for an IDX header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = view.getUint32(0);
+  if (expectedMagic !== undefined && magic !== expectedMagic) {
+    throw new DatasetError(`${where}: bad magic ${hex(magic)}, expected ${hex(expectedMagic)}`);
+  }
+  const typeCode = bytes[2]!;
+  const rank = bytes[3]!;
+  const type = IDX_TYPES[typeCode];
+  if (bytes[0] !== 0 || bytes[1] !== 0 || !type || rank === 0) {
+    throw new DatasetError(`${where}: bad magic ${hex(magic)}, expected 0x0000TTRR (an IDX type code and rank)`);
+  }
+  const headerLength = 4 + 4 * rank;
+  if (bytes.length < headerLength) throw new DatasetError(`${where}: truncated header (${bytes.length} bytes, rank ${rank} needs ${headerLength})`);
+  const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
+  const count = dims.reduce((a, b) => a * b, 1);
+  const dataLength = bytes.length - headerLength;
+  if (dataLength !== count * type.bytes) {
+    throw new DatasetError(`${where}: header says ${dims.join('×')} ${type.name} values (${count * type.bytes} bytes) but the file holds ${dataLength} bytes after the header`);
+  }
+  return { dims, data: type.read(new DataView(bytes.buffer, bytes.byteOffset + headerLength, dataLength), count) };
+}
+
+/** True when the bytes start with the gzip signature. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Gunzips when the bytes are gzip (judged by content, not by name); a corrupt stream names the file. */
+export async function gunzipIfCompressed(bytes: Uint8Array, source: string): Promise<Uint8Array> {
+  if (!isGzip(bytes)) return bytes;
+  try {
+    return await gunzipAsync(bytes);
+  } catch (error) {
+    throw new DatasetError(`${source}: not a valid gzip file (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+/** Reads and parses an IDX file, plain or gzip-compressed. */
+export async function readIdxFile(file: string, expectedMagic?: number, dataset = 'IDX'): Promise<IdxArray> {
+  const raw = await readFileOrExplain(file, dataset, 'an IDX file, plain or gzip-compressed');
+  return parseIdx(await gunzipIfCompressed(raw, file), file, expectedMagic);
+}
