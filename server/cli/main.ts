@@ -2,6 +2,7 @@
 // configs exit 2 with a readable message, never a stack trace.
 import { ConfigError } from '../config/load.js';
 import { inspectCommand } from './inspect.js';
+import { validateCommand } from './validate.js';
 import { UsageError, type CommandContext } from './args.js';
 
 const USAGE = `rigl-studio — RigL dynamic sparse training
@@ -25,6 +26,8 @@ type Command = (args: string[], context: CommandContext) => Promise<number>;
 async function loadCommand(name: string): Promise<Command | undefined> {
   switch (name) {
     case 'inspect': return inspectCommand;
+    case 'validate': return validateCommand;
+    case 'runs': return (await import('./runs.js')).runsCommand;
     default: return undefined;
   }
 }

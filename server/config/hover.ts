@@ -1,0 +1,54 @@
+// Hover for *.rigl.yaml: the schema documentation of the key (or value) under the cursor; on
+// model, sparsity and distribution also the per-layer plan the config resolves to.
+import type { Hover } from 'vscode-languageserver-types';
+import { schemaAt } from './schema.js';
+import { cursorContext } from './cursor.js';
+import { positionToOffset, type Position } from './positions.js';
+import { toLspRange } from './lsp-range.js';
+import { schemaMarkdown } from './schema-docs.js';
+import { analyzeConfigText } from './resolve.js';
+import { planMarkdown } from './plan-summary.js';
+import { buildPlan, type Plan } from '../sparse/plan.js';
+import { matchOverride } from '../sparse/distribution.js';
+import type { RiglConfig } from './types.js';
+
+/** Keys whose hover shows the per-layer plan: those that change the layers' densities. */
+const PLAN_KEYS = new Set(['model', 'sparsity', ...['method', 'sparsity', 'distribution', 'erk_power', 'dense_first_layer', 'dense_last_layer'].map((key) => `sparsity.${key}`)]);
+const MATCHES_SHOWN = 12;
+
+function unquote(value: string): string {
+  return value.replace(/^(["'])(.*)\1$/, '$2');
+}
+
+function resolvedPlan(text: string): { config: RiglConfig; plan: Plan } | undefined {
+  const { config } = analyzeConfigText(text);
+  if (!config) return undefined;
+  try {
+    return { config, plan: buildPlan(config) };
+  } catch {
+    return undefined;
+  }
+}
+
+function overrideMatches(plan: Plan, config: RiglConfig, pattern: string): string {
+  const matched = plan.layers.filter((layer) => matchOverride(layer.name, config.sparsity.overrides) === pattern).map((layer) => `\`${layer.name}\``);
+  if (matched.length === 0) return `Matches no layer of ${plan.model}.`;
+  return `Matches ${matched.length} layer${matched.length === 1 ? '' : 's'}: ${matched.slice(0, MATCHES_SHOWN).join(', ')}${matched.length > MATCHES_SHOWN ? ', …' : ''}`;
+}
+
+export function hover(text: string, position: Position): Hover | undefined {
+  const context = cursorContext(text, positionToOffset(text, position));
+  if (!context || context.word === '') return undefined;
+  const path = [...context.parentPath, context.kind === 'key' ? context.word : context.key];
+  const node = schemaAt(path);
+  if (!node) return undefined;
+  const sections = [schemaMarkdown(path, node, context.kind === 'value' ? unquote(context.word) : undefined)];
+  const dotted = path.join('.');
+  const isOverride = path.length === 3 && dotted.startsWith('sparsity.overrides.');
+  if (PLAN_KEYS.has(dotted) || isOverride) {
+    const resolved = resolvedPlan(text);
+    if (resolved && isOverride) sections.push(overrideMatches(resolved.plan, resolved.config, String(path[2])));
+    else if (resolved) sections.push(planMarkdown(resolved.plan, resolved.config.sparsity.method));
+  }
+  return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') }, range: toLspRange(text, context.wordRange) };
+}

@@ -1,0 +1,27 @@
+// no-mask-update: the run ends (or reaches T_end) before the first topology change, so a dynamic
+// method trains a static mask and gmp never prunes.
+import type { ConfigProblem } from '../problems.js';
+import type { ValidationContext } from './context.js';
+import { firstWritten } from './context.js';
+
+const DYNAMIC = new Set(['rigl', 'set', 'snfs']);
+
+export function noMaskUpdate(context: ValidationContext): ConfigProblem[] {
+  const { method } = context.config.sparsity;
+  if (!DYNAMIC.has(method) && method !== 'gmp') return [];
+  const steps = context.plan()?.steps;
+  if (!steps || steps.maskUpdates > 0) return [];
+  const update = ['sparsity', 'update'];
+  const anchor = firstWritten(context, method === 'gmp'
+    ? [[...update, 't_start'], [...update, 't_end'], update, ['sparsity', 'method'], ['training', 'epochs'], ['model']]
+    : [[...update, 'delta_t'], [...update, 't_end'], update, ['sparsity', 'method'], ['training', 'epochs'], ['model']]);
+  const path = [...(anchor ?? [])];
+  const range = anchor ? (anchor.length === 2 && anchor[1] === 'update' ? context.keyRange(anchor) : context.valueRange(anchor)) : [0, 0] as [number, number];
+  const message = method === 'gmp'
+    ? `gmp never prunes: pruning would start at step ${Math.floor(context.config.sparsity.update.t_start * steps.totalSteps)} and end at step ${steps.endStep} (T_end) of ${steps.totalSteps}; the model stays dense.`
+    : `No mask update will happen: ΔT = ${steps.deltaT} steps, but updates stop at step ${steps.endStep} (T_end = ${context.config.sparsity.update.t_end} of ${steps.totalSteps} steps). ${method} trains like static; lower delta_t below ${steps.endStep} or train longer.`;
+  return [{
+    code: 'no-mask-update', severity: 'warning', message, path, range,
+    data: { deltaT: steps.deltaT, endStep: steps.endStep, totalSteps: steps.totalSteps },
+  }];
+}
