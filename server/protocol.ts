@@ -109,6 +109,8 @@ export interface RunSummary {
   best?: { top1: number; top5?: number; step: number };
   sparsity: { global: number; layers: { name: string; density: number; targetDensity: number }[] };
   configFile?: string;
+  /** The trainer's process id while it runs (to tell a live run from a crashed one). */
+  pid?: number;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ async function loadCommand(name: string): Promise<Command | undefined> {
   switch (name) {
     case 'inspect': return inspectCommand;
     case 'validate': return validateCommand;
+    case 'train': return (await import('./train.js')).trainCommand;
+    case 'resume': return (await import('./train.js')).resumeCommand;
     case 'runs': return (await import('./runs.js')).runsCommand;
     default: return undefined;
   }

@@ -14,7 +14,7 @@ export class MaskedSgd {
   readonly momentum = new Map<string, tf.Variable>();
 
   constructor(private readonly config: OptimizerConfig, parameters: readonly OptimizedParameter[]) {
-    for (const { name, variable } of parameters) this.momentum.set(name, tf.variable(tf.zerosLike(variable), false, `momentum/${name}`));
+    for (const { name, variable } of parameters) this.momentum.set(name, tf.variable(tf.zerosLike(variable), false));
   }
 
   /** One step: d = g + wd·p; buf = μ·buf + d; p −= lr·(nesterov ? d + μ·buf : buf). Gradients are not disposed. */

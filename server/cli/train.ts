@@ -1,0 +1,73 @@
+// `rigl-studio train` and `rigl-studio resume`: headless training in this process, with progress,
+// graceful SIGINT/SIGTERM (finish the step, checkpoint, state `stopped`), and a final report.
+import { resolve } from 'node:path';
+import { loadConfigFile } from '../config/load.js';
+import type { RunSummary } from '../protocol.js';
+import { createRun, openRunForResume } from '../runs/start.js';
+import type { RunDirectory } from '../runs/store.js';
+import { StopSignal, train } from '../train/trainer.js';
+import type { RiglConfig } from '../config/types.js';
+import { parseCommandArgs, UsageError, type CommandContext } from './args.js';
+import { percent } from './format.js';
+import { formatDuration, TrainingProgress } from './progress.js';
+
+export async function trainCommand(args: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('train', args, {
+    set: { type: 'string', multiple: true, default: [] },
+    out: { type: 'string', default: 'runs' },
+    'max-steps': { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError('rigl-studio train: expected exactly one config file, e.g. rigl-studio train examples/mnist-lenet300-rigl.rigl.yaml');
+  const maxSteps = parseMaxSteps(values['max-steps']);
+  const config = loadConfigFile(resolve(context.cwd, positionals[0]), values.set as string[], positionals[0]);
+  const run = createRun(resolve(context.cwd, values.out as string), config);
+  return trainWithProgress(config, run, false, maxSteps, context);
+}
+
+export async function resumeCommand(args: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('resume', args, { 'max-steps': { type: 'string' } });
+  if (positionals.length !== 1) throw new UsageError('rigl-studio resume: expected one run directory, e.g. rigl-studio resume runs/mnist-lenet300-rigl-20261124-101500-ab12');
+  const { run, config } = openRunForResume(resolve(context.cwd, positionals[0]));
+  return trainWithProgress(config, run, true, parseMaxSteps(values['max-steps']), context);
+}
+
+function parseMaxSteps(value: string | boolean | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-steps ${String(value)}: expected a positive whole number of steps`);
+  return n;
+}
+
+async function trainWithProgress(config: RiglConfig, run: RunDirectory, resume: boolean, maxSteps: number | undefined, context: CommandContext): Promise<number> {
+  const stop = new StopSignal();
+  const progress = new TrainingProgress(context.stdout, context.isTTY);
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130); // a second Ctrl-C means now; the last checkpoint stays
+    stop.request(signal);
+    progress.finish();
+    context.stderr.write(`\n${signal}: finishing the current step and writing a checkpoint (press Ctrl-C again to quit at once)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const began = Date.now();
+  context.stdout.write(`run directory: ${run.dir}\n`);
+  let summary: RunSummary;
+  try {
+    summary = await train({ config, run, resume, maxSteps, stop, onEvent: (event) => progress.event(event) });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    progress.finish();
+  }
+  const final = summary.final?.top1 !== undefined ? `test top-1 ${percent(summary.final.top1, 2)}${summary.final.top5 !== undefined ? `, top-5 ${percent(summary.final.top5, 2)}` : ''}` : 'no evaluation yet';
+  context.stdout.write([
+    `${summary.state}: ${summary.message ?? ''}`,
+    `  ${final}; best top-1 ${summary.best ? percent(summary.best.top1, 2) + ` at step ${summary.best.step}` : '—'}`,
+    `  sparsity ${percent(summary.sparsity.global, 2)}, ${summary.step} steps on ${summary.backend} in ${formatDuration((Date.now() - began) / 1000)}`,
+    `  run directory: ${run.dir}`,
+    summary.state === 'stopped' ? `  continue with: rigl-studio resume ${run.dir}` : '',
+  ].filter(Boolean).join('\n') + '\n');
+  return summary.state === 'failed' ? 1 : summary.state === 'stopped' ? 130 : 0;
+}

@@ -1,0 +1,54 @@
+// One training step's forward and backward pass: the loss of W ⊙ M on a batch, with gradients
+// taken with respect to the masked product (RigL's dense gradient) and the unmasked parameters.
+import * as tf from '@tensorflow/tfjs-core';
+import type { TrainableModel } from '../nn/models/index.js';
+
+export interface StepResult {
+  /** Scalar loss and the batch's correct-prediction count, on the device (not read back). */
+  loss: tf.Scalar;
+  correct: tf.Scalar;
+  /** Dense gradients w.r.t. W ⊙ M, in the model's masked-weight order. */
+  denseGradients: tf.Tensor[];
+  /** Gradients of the biases and batch-norm parameters, in model.otherParams order. */
+  otherGradients: tf.Tensor[];
+  /** Batch-norm running statistics to assign after the step. */
+  bufferUpdates: [tf.Variable, tf.Tensor][];
+}
+
+export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number, labelSmoothing: number): tf.Scalar {
+  return tf.tidy(() => {
+    const oneHot = tf.cast(tf.oneHot(labels, numClasses), 'float32');
+    return tf.losses.softmaxCrossEntropy(oneHot, logits, undefined, labelSmoothing, tf.Reduction.MEAN) as tf.Scalar;
+  });
+}
+
+export function correctCount(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')) as tf.Scalar);
+}
+
+/**
+ * Forward and backward on one batch. `effectiveWeights` are W ⊙ M (or W for unmasked training);
+ * differentiating with respect to them gives the dense gradient that RigL grows by, and the
+ * gradient of W is that times M.
+ */
+export function forwardBackward(model: TrainableModel, x: tf.Tensor, labels: tf.Tensor1D, effectiveWeights: tf.Tensor[], numClasses: number, labelSmoothing: number): StepResult {
+  let correct: tf.Scalar | undefined;
+  let bufferUpdates: [tf.Variable, tf.Tensor][] = [];
+  const lossFunction = () => {
+    const output = model.forward(x, effectiveWeights, true);
+    // The gradient pass disposes everything f made except its result: keep what the step needs.
+    correct = tf.keep(correctCount(output.logits, labels));
+    bufferUpdates = output.bufferUpdates.map(([variable, value]) => [variable, tf.keep(value)]);
+    return crossEntropy(output.logits, labels, numClasses, labelSmoothing);
+  };
+  const inputs = [...effectiveWeights, ...model.otherParams];
+  const { value, grads } = tf.engine().gradients(lossFunction, inputs, undefined, true);
+  const gradients = grads.map((g, i) => g ?? tf.zerosLike(inputs[i]));
+  return {
+    loss: value as tf.Scalar,
+    correct: correct!,
+    denseGradients: gradients.slice(0, effectiveWeights.length),
+    otherGradients: gradients.slice(effectiveWeights.length),
+    bufferUpdates,
+  };
+}

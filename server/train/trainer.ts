@@ -1,0 +1,266 @@
+// The training loop: builds backend, data, model, masks, updater and optimizer from a resolved
+// config, trains with RigL (or a baseline), records every event to the run directory first,
+// checkpoints atomically each epoch and on stop, and resumes from a checkpoint exactly.
+import * as tf from '@tensorflow/tfjs-core';
+import type { RiglConfig } from '../config/types.js';
+import type { RunEvent, RunInfo, RunState, RunSummary, StatusEvent } from '../protocol.js';
+import { RunDirectory } from '../runs/store.js';
+import { buildPlan, type Plan } from '../sparse/plan.js';
+import { openDataset } from '../data/index.js';
+import type { Dataset } from '../data/types.js';
+import { selectBackend } from './backend.js';
+import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { evaluate, type EvalResult } from './evaluate.js';
+import { learningRateAt } from './lr-schedule.js';
+import { stepTrainFlops, TrainWindow } from './metrics.js';
+import { MaskedSgd } from './optimizer.js';
+import { forwardBackward } from './step.js';
+import { SparseModel } from './sparse-model.js';
+
+/** Set by a signal, an IPC 'stop' or a disconnect; the loop finishes its step, checkpoints and exits. */
+export class StopSignal {
+  requested = false;
+  reason = '';
+  request(reason: string): void {
+    if (!this.requested) { this.requested = true; this.reason = reason; }
+  }
+}
+
+export interface TrainerOptions {
+  config: RiglConfig;
+  run: RunDirectory;
+  /** Continue from the run directory's latest checkpoint. */
+  resume?: boolean;
+  /** Stop (as completed) after this many optimizer steps in total, whatever the plan says. */
+  maxSteps?: number;
+  stop?: StopSignal;
+  /** Called after each event is on disk. */
+  onEvent?: (event: RunEvent) => void;
+  onLog?: (line: string) => void;
+}
+
+export class TrainingFailure extends Error {}
+
+export async function train(options: TrainerOptions): Promise<RunSummary> {
+  const trainer = new Trainer(options);
+  return trainer.train();
+}
+
+class Trainer {
+  private readonly config: RiglConfig;
+  private readonly runDir: RunDirectory;
+  private readonly stop: StopSignal;
+  private step = 0;
+  private stepsPerEpoch = 1;
+  private totalSteps = 1;
+  private backendName = 'unknown';
+  private backendReason = '';
+  private best: RunSummary['best'];
+  private lastEval?: EvalResult;
+  private lastLoss?: number;
+  private trainFlops = 0;
+  private denseTrainFlops = 0;
+  private readonly startedAt = Date.now();
+  private plan!: Plan;
+
+  constructor(private readonly options: TrainerOptions) {
+    this.config = options.config;
+    this.runDir = options.run;
+    this.stop = options.stop ?? new StopSignal();
+  }
+
+  async train(): Promise<RunSummary> {
+    this.status('starting', 'preparing backend, data and model');
+    let model: SparseModel | undefined;
+    let dataset: Dataset | undefined;
+    try {
+      const backend = await selectBackend(this.config.backend);
+      this.backendName = backend.name;
+      this.backendReason = backend.reason;
+      this.log(`backend: ${backend.name} (${backend.reason})`);
+      this.plan = buildPlan(this.config);
+      dataset = await openDataset(this.config.dataset, { inputShape: this.plan.spec.inputShape, numClasses: this.plan.spec.numClasses, seed: this.config.training.seed });
+      if (dataset.inputShape.join('x') !== this.plan.spec.inputShape.join('x') || dataset.numClasses !== this.plan.spec.numClasses) {
+        throw new TrainingFailure(`dataset ${dataset.name} gives ${dataset.inputShape.join('×')} inputs and ${dataset.numClasses} classes; the plan expected ${this.plan.spec.inputShape.join('×')} and ${this.plan.spec.numClasses}`);
+      }
+      // The real training-set size decides the step counts (a folder may hold fewer images than the nominal dataset).
+      const { batch_size: batchSize, epochs, multiplier } = this.config.training;
+      this.stepsPerEpoch = Math.max(1, Math.floor(dataset.trainSize / batchSize));
+      this.totalSteps = Math.max(1, Math.round(epochs * multiplier * this.stepsPerEpoch));
+      model = new SparseModel(this.config, this.plan, this.totalSteps);
+      const optimizer = new MaskedSgd(this.config.training.optimizer, model.parameters());
+      if (this.options.resume) await this.restore(model, optimizer);
+      else await model.emitInitialMaskStats((event) => this.emit({ ...event, ...this.clock() }));
+      this.status('running', `training on ${this.backendName}`, this.runInfo());
+      const outcome = await this.loop(model, optimizer, dataset);
+      optimizer.dispose();
+      return this.finish(outcome.state, outcome.message, model);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log(`failed: ${error instanceof Error && !(error instanceof TrainingFailure) ? error.stack : message}`);
+      return this.finish('failed', message, model);
+    } finally {
+      model?.dispose();
+    }
+  }
+
+  private async loop(model: SparseModel, optimizer: MaskedSgd, dataset: Dataset): Promise<{ state: RunState; message: string }> {
+    const { training } = this.config;
+    const [h, w, c] = dataset.inputShape;
+    const limit = Math.min(this.totalSteps, this.options.maxSteps ?? Infinity);
+    const window = new TrainWindow();
+    const parameters = model.parameters();
+    try {
+      while (this.step < limit) {
+        const epoch = Math.floor(this.step / this.stepsPerEpoch);
+        const startBatch = this.step - epoch * this.stepsPerEpoch;
+        for await (const batch of dataset.trainBatches({ epoch, batchSize: training.batch_size, seed: training.seed, startBatch })) {
+          const t = this.step + 1;
+          const lr = learningRateAt(t, { baseLr: training.optimizer.lr, schedule: training.lr_schedule, stepsPerEpoch: this.stepsPerEpoch, totalSteps: this.totalSteps, multiplier: training.multiplier });
+          const x = tf.tensor4d(batch.x, [batch.size, h, w, c]);
+          const labels = tf.tensor1d(batch.y, 'int32');
+          const effective = model.effectiveWeights();
+          const result = forwardBackward(model.network, x, labels, effective.tensors, dataset.numClasses, training.label_smoothing);
+          model.observeGradients(t, result.denseGradients);
+          const isUpdate = model.updater.isUpdateStep(t);
+          if (!model.updater.skipsOptimizerStep(t)) {
+            const gradients = model.weightGradients(result.denseGradients, result.otherGradients);
+            optimizer.step(parameters, gradients, lr);
+            tf.dispose([...gradients.values()].filter((g) => !result.denseGradients.includes(g) && !result.otherGradients.includes(g)));
+          }
+          for (const [variable, value] of result.bufferUpdates) variable.assign(value);
+          tf.dispose([x, labels, ...effective.owned, ...result.denseGradients, ...result.otherGradients, ...result.bufferUpdates.map(([, v]) => v)]);
+          const flops = stepTrainFlops(this.config.sparsity.method, model.flopsState(), isUpdate);
+          this.trainFlops += flops.sparse * batch.size;
+          this.denseTrainFlops += flops.dense * batch.size;
+          if (isUpdate) {
+            this.step = t;
+            const event = model.updateMasks(t, optimizer);
+            this.emit({ ...event, ...this.clock() });
+          }
+          this.step = t;
+          window.add(t, result.loss, result.correct, batch.size);
+          const epochEnd = t % this.stepsPerEpoch === 0;
+          if (t % training.log_every === 0 || epochEnd || t === limit) {
+            const stats = await window.flush();
+            if (stats.nonFiniteStep !== undefined) throw new TrainingFailure(`the loss became ${Number.isNaN(stats.loss) ? 'NaN' : 'infinite'} at step ${stats.nonFiniteStep}; lower training.optimizer.lr or check the data`);
+            this.lastLoss = stats.loss;
+            this.emit({ type: 'train', ...this.clock(), loss: stats.loss, accuracy: stats.accuracy, lr, imagesPerSec: stats.imagesPerSec, trainFlops: this.trainFlops, denseTrainFlops: this.denseTrainFlops });
+          }
+          if (epochEnd || t === limit) {
+            await this.evaluateAndRecord(model, dataset);
+            await this.checkpoint(model, optimizer);
+          }
+          if (t >= limit) break;
+          if (this.stop.requested) {
+            if (!epochEnd) await this.checkpoint(model, optimizer);
+            return { state: 'stopped', message: `stopped at step ${t}: ${this.stop.reason}` };
+          }
+        }
+      }
+    } finally {
+      window.dispose();
+    }
+    const truncated = limit < this.totalSteps;
+    return { state: 'completed', message: truncated ? `completed ${limit} of ${this.totalSteps} planned steps (--max-steps)` : `completed ${this.totalSteps} steps` };
+  }
+
+  private async evaluateAndRecord(model: SparseModel, dataset: Dataset): Promise<void> {
+    const effective = model.effectiveWeights();
+    try {
+      this.lastEval = await evaluate(model.network, dataset, effective.tensors, this.config.training.eval_batch_size);
+    } finally {
+      tf.dispose(effective.owned);
+    }
+    const { loss, top1, top5 } = this.lastEval;
+    if (!this.best || top1 > this.best.top1) this.best = { top1, ...(top5 !== undefined ? { top5 } : {}), step: this.step };
+    this.emit({ type: 'eval', ...this.clock(), loss, top1, ...(top5 !== undefined ? { top5 } : {}) });
+  }
+
+  private async checkpoint(model: SparseModel, optimizer: MaskedSgd): Promise<void> {
+    const tensors = model.checkpointTensors(optimizer);
+    const epoch = Math.floor(this.step / this.stepsPerEpoch);
+    await saveCheckpoint(this.runDir.path('checkpoints'), {
+      step: this.step,
+      epoch,
+      batchInEpoch: this.step - epoch * this.stepsPerEpoch,
+      rng: { seed: this.config.training.seed, scheme: 'stateless-per-step' },
+      counters: {
+        trainFlops: this.trainFlops, denseTrainFlops: this.denseTrainFlops,
+        ...(this.best ? { bestTop1: this.best.top1, bestStep: this.best.step, ...(this.best.top5 !== undefined ? { bestTop5: this.best.top5 } : {}) } : {}),
+      },
+    }, tensors);
+    this.writeSummary('running');
+  }
+
+  private async restore(model: SparseModel, optimizer: MaskedSgd): Promise<void> {
+    const path = latestCheckpoint(this.runDir.path('checkpoints'));
+    if (!path) throw new TrainingFailure(`${this.runDir.dir} has no checkpoint to resume from`);
+    const { meta, tensors } = loadCheckpoint(path);
+    try {
+      model.restore(tensors, optimizer);
+    } finally {
+      tf.dispose([...tensors.values()]);
+    }
+    this.step = meta.step;
+    this.trainFlops = meta.counters.trainFlops ?? 0;
+    this.denseTrainFlops = meta.counters.denseTrainFlops ?? 0;
+    if (meta.counters.bestTop1 !== undefined) this.best = { top1: meta.counters.bestTop1, step: meta.counters.bestStep ?? meta.step, ...(meta.counters.bestTop5 !== undefined ? { top5: meta.counters.bestTop5 } : {}) };
+    this.log(`resumed from ${path} at step ${meta.step}`);
+  }
+
+  private runInfo(): RunInfo {
+    const { config, plan } = this;
+    return {
+      runId: this.runDir.runId, name: config.name, model: config.model, dataset: config.dataset.name,
+      method: config.sparsity.method, distribution: config.sparsity.distribution, sparsity: plan.totals.sparsity,
+      backend: this.backendName, backendReason: this.backendReason, totalSteps: this.totalSteps,
+      stepsPerEpoch: this.stepsPerEpoch, batchSize: config.training.batch_size,
+      layers: plan.layers.map((l) => ({ name: l.name, shape: l.shape, params: l.params, density: l.density })),
+      flopsDense: plan.totals.flopsDense, inferenceFlopsFactor: plan.totals.inferenceFlopsFactor, trainFlopsFactor: plan.totals.trainFlopsFactor,
+    };
+  }
+
+  private clock(): { step: number; epoch: number; time: number } {
+    return { step: this.step, epoch: this.step / this.stepsPerEpoch, time: Date.now() };
+  }
+
+  private status(state: RunState, message: string, info?: RunInfo): void {
+    const event: StatusEvent = { type: 'status', ...this.clock(), state, message, ...(info ? { info } : {}) };
+    this.emit(event);
+    this.writeSummary(state, message);
+  }
+
+  private emit(event: RunEvent): void {
+    this.runDir.appendEvent(event);
+    this.options.onEvent?.(event);
+  }
+
+  private log(line: string): void {
+    const stamped = `${new Date().toISOString()} ${line}`;
+    this.runDir.appendLog(stamped);
+    this.options.onLog?.(line);
+  }
+
+  private finish(state: RunState, message: string, model?: SparseModel): RunSummary {
+    this.status(state, message);
+    return this.writeSummary(state, message, model);
+  }
+
+  private writeSummary(state: RunState, message?: string, model?: SparseModel): RunSummary {
+    const layers = model?.layerDensities() ?? this.plan?.layers.map((l) => ({ name: l.name, density: l.density, targetDensity: l.density })) ?? [];
+    const params = this.plan?.totals.params ?? 0;
+    const nnz = model ? model.activeCount() : this.plan?.totals.nnz ?? 0;
+    const summary: RunSummary = {
+      runId: this.runDir.runId, name: this.config.name, state, ...(message ? { message } : {}),
+      model: this.config.model, method: this.config.sparsity.method, backend: this.backendName,
+      step: this.step, totalSteps: this.totalSteps, epoch: this.step / this.stepsPerEpoch,
+      startedAt: this.startedAt, updatedAt: Date.now(), pid: process.pid,
+      ...(this.lastEval || this.lastLoss !== undefined ? { final: { ...(this.lastLoss !== undefined ? { loss: this.lastLoss } : {}), ...(this.lastEval ? { top1: this.lastEval.top1, ...(this.lastEval.top5 !== undefined ? { top5: this.lastEval.top5 } : {}) } : {}) } } : {}),
+      ...(this.best ? { best: this.best } : {}),
+      sparsity: { global: params > 0 ? 1 - nnz / params : 0, layers },
+    };
+    this.runDir.writeSummary(summary);
+    return summary;
+  }
+}
