@@ -14,7 +14,12 @@ export class MaskedSgd {
   readonly momentum = new Map<string, tf.Variable>();
 
   constructor(private readonly config: OptimizerConfig, parameters: readonly OptimizedParameter[]) {
-    for (const { name, variable } of parameters) this.momentum.set(name, tf.variable(tf.zerosLike(variable), false));
+    for (const { name, variable } of parameters) {
+      // A variable keeps its own reference to the data; the initial tensor must still be disposed.
+      const zeros = tf.zerosLike(variable);
+      this.momentum.set(name, tf.variable(zeros, false));
+      zeros.dispose();
+    }
   }
 
   /** One step: d = g + wd·p; buf = μ·buf + d; p −= lr·(nesterov ? d + μ·buf : buf). Gradients are not disposed. */

@@ -103,6 +103,11 @@ export class SparseModel {
     emit({ type: 'mask', ...this.stats.initial(this.layers.map((l) => ({ name: l.name, targetDensity: l.targetDensity, active: Math.round(l.density * l.params) }))) });
   }
 
+  /** Masked layers' weights and masks, for observers (tests read invariants from them). */
+  maskedLayers(): readonly { name: string; weight: tf.Variable; mask?: tf.Variable }[] {
+    return this.layers;
+  }
+
   flopsState(): FlopsLayerState[] {
     return this.layers.map(({ flopsDense, density }) => ({ flopsDense, density }));
   }

@@ -37,6 +37,8 @@ export interface TrainerOptions {
   /** Called after each event is on disk. */
   onEvent?: (event: RunEvent) => void;
   onLog?: (line: string) => void;
+  /** Observation hook after every optimizer step (tests and benchmarks read masks and state here). */
+  afterStep?: (step: number, model: SparseModel, optimizer: MaskedSgd) => void | Promise<void>;
 }
 
 export class TrainingFailure extends Error {}
@@ -151,6 +153,7 @@ class Trainer {
             await this.evaluateAndRecord(model, dataset);
             await this.checkpoint(model, optimizer);
           }
+          await this.options.afterStep?.(t, model, optimizer);
           if (t >= limit) break;
           if (this.stop.requested) {
             if (!epochEnd) await this.checkpoint(model, optimizer);
