@@ -32,7 +32,8 @@ export function exactZeroCount(sparsity: number, params: number): number {
   const zeros = sparsity * params;
   const rounded = Math.round(zeros);
   // 0.9 × 1000 is 899.9999999999999 in floating point; that is 900 zeros, not 899.
-  return Math.abs(zeros - rounded) < 1e-6 * Math.max(1, params) ? rounded : Math.floor(zeros);
+  // The tolerance is relative to s·N (float error scales with it), never large enough to round 0.5 up.
+  return Math.abs(zeros - rounded) < 1e-9 * Math.max(1, zeros) ? rounded : Math.floor(zeros);
 }
 
 export function globToRegExp(pattern: string): RegExp {
