@@ -1,0 +1,60 @@
+// Functional layers over tfjs-core ops, NHWC, with PyTorch's conventions: symmetric k//2 padding,
+// batch norm with batch statistics in training (momentum 0.1, unbiased running variance).
+import * as tf from '@tensorflow/tfjs-core';
+
+export const BN_EPSILON = 1e-5;
+export const BN_MOMENTUM = 0.1;
+
+/** What one forward pass threads through the layers. */
+export interface ForwardContext {
+  /** The effective (masked) weights, in the model's masked-weight order. */
+  weights: readonly tf.Tensor[];
+  training: boolean;
+  /** Batch-norm running statistics to assign after the step (training only). */
+  bufferUpdates: [tf.Variable, tf.Tensor][];
+}
+
+/** PyTorch-style convolution: symmetric padding ⌊k/2⌋, so the output is ⌈in / stride⌉ for odd k. */
+export function conv2d(x: tf.Tensor4D, filter: tf.Tensor, stride: number): tf.Tensor4D {
+  const pad = Math.floor(filter.shape[0] / 2);
+  return tf.conv2d(x, filter as tf.Tensor4D, stride, pad);
+}
+
+export interface BatchNormState {
+  gamma: tf.Variable;
+  beta: tf.Variable;
+  runningMean: tf.Variable;
+  runningVar: tf.Variable;
+}
+
+/**
+ * Training: normalise with the batch's mean and biased variance (gradients flow through both) and
+ * queue the running-statistics update; eval: normalise with the running statistics.
+ */
+export function batchNorm(x: tf.Tensor4D, bn: BatchNormState, context: ForwardContext): tf.Tensor4D {
+  if (!context.training) return tf.batchNorm4d(x, bn.runningMean as tf.Tensor1D, bn.runningVar as tf.Tensor1D, bn.beta as tf.Tensor1D, bn.gamma as tf.Tensor1D, BN_EPSILON);
+  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  const count = x.shape[0] * x.shape[1] * x.shape[2];
+  // PyTorch keeps the unbiased variance in running_var.
+  const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
+  context.bufferUpdates.push(
+    [bn.runningMean, tf.add(tf.mul(bn.runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM))],
+    [bn.runningVar, tf.add(tf.mul(bn.runningVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM))],
+  );
+  return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, bn.beta as tf.Tensor1D, bn.gamma as tf.Tensor1D, BN_EPSILON);
+}
+
+export function dense(x: tf.Tensor2D, weight: tf.Tensor, bias?: tf.Tensor): tf.Tensor2D {
+  const product = tf.matMul(x, weight as tf.Tensor2D) as tf.Tensor2D;
+  return bias ? tf.add<tf.Tensor2D>(product, bias) : product;
+}
+
+/** Global average pooling: [n, h, w, c] → [n, c]. */
+export function globalAvgPool(x: tf.Tensor4D): tf.Tensor2D {
+  return tf.mean(x, [1, 2]) as tf.Tensor2D;
+}
+
+/** [n, h, w, c] → [n, h·w·c] in NHWC order. */
+export function flatten(x: tf.Tensor): tf.Tensor2D {
+  return tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D;
+}

@@ -1,0 +1,60 @@
+// torchvision's ImageNet ResNets: ResNet-18/34 (basic blocks) and ResNet-50 v1.5 (bottlenecks
+// with the stride on the 3×3 convolution): 7×7/2 stem, 3×3/2 max-pool, four stages, fc.
+import * as tf from '@tensorflow/tfjs-core';
+import { globalAvgPool } from '../layers.js';
+import type { Layer, ModelBuilder } from './builder.js';
+
+/** conv3×3 → BN → ReLU → conv3×3 → BN, plus the (projected) input, then ReLU. */
+function basicBlock(b: ModelBuilder, prefix: string): Layer {
+  const width = b.outChannels(`${prefix}.conv1`);
+  const conv1 = b.conv(`${prefix}.conv1`);
+  const bn1 = b.batchNorm(`${prefix}.bn1`, width);
+  const conv2 = b.conv(`${prefix}.conv2`);
+  const bn2 = b.batchNorm(`${prefix}.bn2`, width);
+  const shortcut = downsample(b, prefix);
+  return (x, c) => tf.relu(tf.add<tf.Tensor4D>(bn2(conv2(tf.relu(bn1(conv1(x, c), c)), c), c), shortcut(x, c)));
+}
+
+/** conv1×1 → BN → ReLU → conv3×3 (stride) → BN → ReLU → conv1×1 → BN, plus the (projected) input, then ReLU. */
+function bottleneck(b: ModelBuilder, prefix: string): Layer {
+  const width = b.outChannels(`${prefix}.conv1`);
+  const conv1 = b.conv(`${prefix}.conv1`);
+  const bn1 = b.batchNorm(`${prefix}.bn1`, width);
+  const conv2 = b.conv(`${prefix}.conv2`);
+  const bn2 = b.batchNorm(`${prefix}.bn2`, width);
+  const conv3 = b.conv(`${prefix}.conv3`);
+  const bn3 = b.batchNorm(`${prefix}.bn3`, b.outChannels(`${prefix}.conv3`));
+  const shortcut = downsample(b, prefix);
+  return (x, c) => {
+    const h = tf.relu(bn2(conv2(tf.relu(bn1(conv1(x, c), c)), c), c));
+    return tf.relu(tf.add<tf.Tensor4D>(bn3(conv3(h, c), c), shortcut(x, c)));
+  };
+}
+
+/** torchvision's downsample (1×1 conv with the block's stride, then BN) where the spec lists one; else identity. */
+function downsample(b: ModelBuilder, prefix: string): Layer {
+  const name = `${prefix}.downsample`;
+  if (!b.has(name)) return (x) => x;
+  const conv = b.conv(name);
+  const bn = b.batchNorm(`${name}.bn`, b.outChannels(name));
+  return (x, c) => bn(conv(x, c), c);
+}
+
+export function buildImagenetResNet(b: ModelBuilder, blocksPerStage: readonly number[], useBottleneck: boolean): Layer<tf.Tensor4D, tf.Tensor2D> {
+  const stem = b.conv('conv1');
+  const stemBn = b.batchNorm('bn1', b.outChannels('conv1'));
+  const blocks: Layer[] = [];
+  blocksPerStage.forEach((count, stage) => {
+    for (let block = 0; block < count; block++) {
+      const prefix = `layer${stage + 1}.${block}`;
+      blocks.push(useBottleneck ? bottleneck(b, prefix) : basicBlock(b, prefix));
+    }
+  });
+  const fc = b.fc('fc');
+  return (x, c) => {
+    // Max-pool 3×3/2 with padding 1, as torchvision: ⌈in / 2⌉ outputs.
+    let h: tf.Tensor4D = tf.maxPool(tf.relu(stemBn(stem(x, c), c)), 3, 2, 1);
+    for (const block of blocks) h = block(h, c);
+    return fc(globalAvgPool(h), c);
+  };
+}
