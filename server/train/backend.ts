@@ -1,6 +1,5 @@
 // Chooses and activates the tfjs compute backend for a run (tensorflow > webgpu > wasm > cpu for
 // 'auto'), says why in words, and probes availability for the language server's warnings.
-import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '../config/types.js';
 import { registerTrainingGradients } from '../nn/gradients/index.js';
 import { activateCpu, probeCpu } from './backends/cpu.js';
@@ -85,9 +84,4 @@ export async function probeBackends(): Promise<BackendProbe[]> {
     probes.push({ name, available: outcome.ok, reason: outcome.reason, ...(outcome.remedy ? { remedy: outcome.remedy } : {}) });
   }
   return probes;
-}
-
-/** The active backend's name, for run summaries ('' before selectBackend). */
-export function activeBackend(): string {
-  return tf.engine().backendName ?? '';
 }

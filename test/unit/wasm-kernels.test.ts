@@ -141,6 +141,22 @@ for (const product of PRODUCTS) {
   });
 }
 
+test('a kernel called directly with bare TensorInfos leaves its inputs alive', async () => {
+  await tf.setBackend('wasm');
+  const x = tf.ones([1, 4, 4, 2]);
+  const dy = tf.ones([1, 4, 4, 3]);
+  const bare = (t: tf.Tensor): tf.TensorInfo => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+  const kernel = tf.getKernel('Conv2DBackpropFilter', 'wasm')!;
+  const before = tf.memory().numTensors;
+  const out = kernel.kernelFunc({ inputs: { x: bare(x), dy: bare(dy) }, backend: tf.backend(), attrs: { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] } }) as tf.Tensor;
+  // The centre tap sees all 16 positions of ones × ones.
+  assert.equal(out.dataSync()[4 * 2 * 3], 16);
+  out.dispose();
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual([...x.dataSync()], new Array(32).fill(1), 'x still readable');
+  tf.dispose([x, dy]);
+});
+
 test('NCHW data format gives the same gradients as cpu', async () => {
   const x = [2, 4, 8, 8]; // [n, c, h, w]
   const filter = [3, 3, 4, 6];

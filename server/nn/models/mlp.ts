@@ -1,4 +1,5 @@
-// LeNet-300-100: a 784-300-100-10 ReLU perceptron with biases (the input is flattened NHWC).
+// LeNet-300-100: a 784-300-100-10 ReLU perceptron with biases. The input is flattened in NHWC
+// order (the same as NCHW for MNIST's single channel).
 import * as tf from '@tensorflow/tfjs-core';
 import { flatten } from '../layers.js';
 import type { Layer, ModelBuilder } from './builder.js';

@@ -1,4 +1,5 @@
-// The pure-JavaScript CPU backend: always available, slow (seconds per step for a small CNN).
+// The pure-JavaScript CPU backend: always available, and slow (seconds to tens of seconds per
+// training step of a small CNN); the fallback of last resort.
 import * as tf from '@tensorflow/tfjs-core';
 // A named import: the package's sideEffects list lets bundlers drop a bare import of its Node
 // build, and with it the registration of the backend and its kernels.

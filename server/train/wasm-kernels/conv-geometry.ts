@@ -1,5 +1,5 @@
 // Shared pieces of the wasm training kernels: the NHWC geometry of a convolution from a kernel's
-// attributes, tensors from kernel inputs, padding that may be negative, and filter layout moves.
+// attributes, tensors from kernel inputs, layout changes, and spatial padding that may be negative.
 import * as tf from '@tensorflow/tfjs-core';
 
 export type PadAttr = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
@@ -35,11 +35,17 @@ export function convGeometry(xShape: number[], filterShape: number[], strides: P
   };
 }
 
-/** Kernel inputs arrive as Tensors when called through ops; wrap a bare TensorInfo just in case. */
+/**
+ * Kernel inputs arrive as Tensors when called through ops. A bare TensorInfo (a kernel called
+ * directly) is wrapped in a Tensor that holds its own reference, so disposing the wrapper (as
+ * tidy does) leaves the caller's data alive.
+ */
 export function asTensor<T extends tf.Tensor>(info: tf.TensorInfo | undefined, name: string): T {
   if (info == null) throw new Error(`wasm training kernel: missing input '${name}'`);
   if (info instanceof tf.Tensor) return info as T;
-  return tf.engine().makeTensorFromTensorInfo(info) as T;
+  const wrapper = tf.engine().makeTensorFromTensorInfo(info) as T;
+  tf.backend().incRef(info.dataId);
+  return wrapper;
 }
 
 export const toNHWC = (t: tf.Tensor4D): tf.Tensor4D => tf.transpose(t, [0, 2, 3, 1]);

@@ -61,9 +61,9 @@ function writeTransposedPatches(x: Float32Array, out: Float32Array, g: ConvGeome
 export function conv2dBackpropFilterKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const backend = wasmBackend(args.backend);
   const attrs = (args.attrs ?? {}) as unknown as { strides: Pair; pad: PadAttr; dataFormat?: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: number[] };
-  const x = asTensor<tf.Tensor4D>(args.inputs.x, 'x');
-  const dy = asTensor<tf.Tensor4D>(args.inputs.dy, 'dy');
   return tf.tidy(() => {
+    const x = asTensor<tf.Tensor4D>(args.inputs.x, 'x');
+    const dy = asTensor<tf.Tensor4D>(args.inputs.dy, 'dy');
     const channelsFirst = attrs.dataFormat === 'NCHW';
     const xNHWC = channelsFirst ? toNHWC(x) : x;
     const geometry = convGeometry(xNHWC.shape, attrs.filterShape, attrs.strides, attrs.pad, attrs.dimRoundingMode);

@@ -1,15 +1,15 @@
 // MaxPoolGrad for the wasm backend in JavaScript on the heap: each window's first maximum (the
 // rule of tfjs's cpu kernel) receives that window's dy. wasm's own is several times slower.
 import * as tf from '@tensorflow/tfjs-core';
-import { asTensor, type PadAttr, type Pair } from './conv-geometry.js';
+import { type PadAttr, type Pair } from './conv-geometry.js';
 import { heapView, wasmBackend } from './heap.js';
 
 export function maxPoolGradKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const backend = wasmBackend(args.backend);
   const attrs = (args.attrs ?? {}) as unknown as { filterSize: Pair; strides: Pair; pad: PadAttr; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
-  const input = asTensor<tf.Tensor4D>(args.inputs.input, 'input');
-  const dyInfo = asTensor<tf.Tensor4D>(args.inputs.dy, 'dy');
-  const info = tf.backend_util.computePool2DInfo(input.shape, attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const input = required(args.inputs.input, 'input');
+  const dyInfo = required(args.inputs.dy, 'dy');
+  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   const out = backend.makeOutput(input.shape, 'float32');
   const x = heapView(backend, input);
   const dy = heapView(backend, dyInfo);
@@ -43,4 +43,9 @@ export function maxPoolGradKernel(args: { inputs: tf.NamedTensorInfoMap; backend
     }
   }
   return out;
+}
+
+function required(info: tf.TensorInfo | undefined, name: string): tf.TensorInfo {
+  if (info == null) throw new Error(`MaxPoolGrad: missing input '${name}'`);
+  return info;
 }
