@@ -180,3 +180,47 @@ export namespace RunMaskNotification {
   /** Mask statistics of one run's mask update(s). */
   export const type = new NotificationType<{ runId: string; events: MaskEvent[] }>(method);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Server configuration and health (added with the language server's wiring).
+
+/** `initializationOptions` the extension may pass; every field is optional. */
+export interface RiglInitializationOptions {
+  /** Where run directories go; relative to the first workspace folder. Default `<first workspace folder>/runs`, else `<cwd>/runs`. */
+  runsDirectory?: string;
+  /** Runs that train at once (the `rigl.maxConcurrentRuns` setting); further runs wait in a FIFO queue. Default 1. */
+  maxConcurrentRuns?: number;
+  /** Seconds a stopping trainer gets to checkpoint and exit before it is killed. Default 30. */
+  stopTimeoutSeconds?: number;
+  /** Probe the compute backends (in a child process) so that `backend:` choices get warnings. Default true. */
+  probeBackends?: boolean;
+}
+
+/** The `rigl` section of the workspace settings, pulled with workspace/configuration when the client supports it. */
+export interface RiglSettings {
+  runsDirectory?: string;
+  maxConcurrentRuns?: number;
+}
+
+export type ServerHealth = 'ok' | 'warning' | 'error';
+
+export interface ServerStatus {
+  /** 'warning' when something works less well than it could (e.g. backends could not be probed). */
+  health: ServerHealth;
+  /** True once start-up work (the backend probe) is done: diagnostics are then final for a given text. */
+  quiescent: boolean;
+  message: string;
+  runsDirectory: string;
+  runs: { running: number; queued: number };
+  /** Compute backends on this machine, once probed. */
+  backends?: { name: string; available: boolean; reason: string }[];
+}
+
+export namespace ServerStatusNotification {
+  export const method = 'rigl/serverStatus';
+  /**
+   * The server's health (after the `initialized` notification, when the backend probe ends, when
+   * the settings or the number of running/queued runs change); tests wait on `quiescent`.
+   */
+  export const type = new NotificationType<ServerStatus>(method);
+}

@@ -84,7 +84,7 @@ const DEFAULT_BATCH_INTERVAL_MS = 250;
 const FINAL_STATUS_GRACE_MS = 10_000;
 
 export class RunManager {
-  readonly runsRoot: string;
+  private root: string;
   private maxConcurrent: number;
   private readonly trainerPath: string;
   private readonly cwd: string;
@@ -98,7 +98,7 @@ export class RunManager {
   private shuttingDown = false;
 
   constructor(options: RunManagerOptions, private readonly listener: RunManagerListener) {
-    this.runsRoot = resolve(options.runsRoot);
+    this.root = resolve(options.runsRoot);
     this.maxConcurrent = sanitizeConcurrency(options.maxConcurrentRuns);
     this.trainerPath = options.trainerPath ?? join(__dirname, 'trainer.js');
     this.cwd = options.cwd ?? process.cwd();
@@ -107,6 +107,20 @@ export class RunManager {
     const interval = options.batchIntervalMs ?? DEFAULT_BATCH_INTERVAL_MS;
     this.metrics = new KeyedBatcher((runId, events) => this.listener.onMetrics(runId, events), interval);
     this.masks = new KeyedBatcher((runId, events) => this.listener.onMask(runId, events), interval);
+  }
+
+  get runsRoot(): string {
+    return this.root;
+  }
+
+  /** New runs go to the new folder and listing reads it; live runs keep their directories. */
+  setRunsRoot(runsRoot: string): void {
+    this.root = resolve(runsRoot);
+  }
+
+  /** How many runs have a trainer process, and how many wait. */
+  counts(): { running: number; queued: number } {
+    return { running: this.runningCount(), queued: this.queue.length };
   }
 
   get maxConcurrentRuns(): number {
@@ -123,8 +137,8 @@ export class RunManager {
   async start(options: StartRunOptions): Promise<StartedRun> {
     this.assertOpen();
     const config = resolveConfigText(options.configText, options.configFile ?? 'untitled config', options.overrides ?? []);
-    mkdirSync(this.runsRoot, { recursive: true });
-    const run = createRun(this.runsRoot, config);
+    mkdirSync(this.root, { recursive: true });
+    const run = createRun(this.root, config);
     const managed = this.admit(run, config, false, options.maxSteps);
     return { runId: managed.runId, dir: run.dir, queued: managed.state === 'queued' };
   }
@@ -155,6 +169,7 @@ export class RunManager {
     }
     if (managed.stopRequested) return { accepted: true };
     this.requestStop(managed, 'stop requested');
+    // Announced but not recorded: while the trainer lives, events.jsonl is its file alone.
     this.announce(managed, this.statusEvent(managed, 'stopping', 'finishing the current step and writing a checkpoint'));
     managed.stopTimer = setTimeout(() => {
       managed.killRequested = true;
@@ -165,7 +180,7 @@ export class RunManager {
 
   /** Every run on disk, newest first, with live states (queued, starting, running, stopping) overlaid. */
   list(): RunListItem[] {
-    return listRuns(this.runsRoot).map((item) => {
+    return listRuns(this.root).map((item) => {
       const managed = this.active.get(basename(item.dir));
       if (!managed) return item;
       return { ...item, state: managed.state, step: Math.max(item.step, managed.step), totalSteps: managed.totalSteps || item.totalSteps };
@@ -174,8 +189,8 @@ export class RunManager {
 
   /** A run's events as recorded in events.jsonl, and its summary. */
   history(runId: string): { events: RunEvent[]; summary?: RunSummary } {
-    const run = new RunDirectory(this.runDir(runId), runId);
-    if (!run.exists()) throw new Error(`no run ${runId} in ${this.runsRoot}`);
+    const run = this.active.get(runId)?.run ?? new RunDirectory(this.runDir(runId), runId);
+    if (!run.exists()) throw new Error(`no run ${runId} in ${this.root}`);
     const summary = run.readSummary();
     return { events: run.readEvents(), ...(summary ? { summary } : {}) };
   }
@@ -208,6 +223,8 @@ export class RunManager {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(running.map((m) => m.exited)), new Promise<void>((done) => { timer = setTimeout(done, graceMs); })]);
     clearTimeout(timer);
+    // Whatever is still running stops on the channel's close; nothing here may kill it later.
+    for (const managed of running) clearTimeout(managed.finalTimer);
     this.metrics.closeAll();
     this.masks.closeAll();
   }
@@ -288,12 +305,16 @@ export class RunManager {
   /**
    * A final status is announced when the process has exited: by then summary.json and the
    * checkpoint are written and the slot is free, so whoever waits on it finds the run finished.
-   * A trainer that lingers after it reported is announced anyway after a while.
+   * A trainer that lingers after it reported (a leaked handle) is announced anyway after a while
+   * and ended, so that it does not hold the slot the queue is waiting for.
    */
   private holdFinalStatus(managed: ManagedRun, event: StatusEvent): void {
     managed.finalStatus = event;
     clearTimeout(managed.finalTimer);
-    managed.finalTimer = setTimeout(() => this.announceFinal(managed), FINAL_STATUS_GRACE_MS);
+    managed.finalTimer = setTimeout(() => {
+      this.announceFinal(managed);
+      managed.process?.kill();
+    }, FINAL_STATUS_GRACE_MS);
   }
 
   private announceFinal(managed: ManagedRun): void {
@@ -377,7 +398,7 @@ export class RunManager {
   /** A run id from a client names a folder directly under the runs root, nothing else. */
   private runDir(runId: string): string {
     if (!/^[A-Za-z0-9._-]+$/.test(runId) || runId === '.' || runId === '..') throw new Error(`invalid run id: ${JSON.stringify(runId)}`);
-    return join(this.runsRoot, runId);
+    return join(this.root, runId);
   }
 
   private assertOpen(): void {

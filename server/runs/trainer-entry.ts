@@ -11,7 +11,9 @@ async function main(): Promise<number> {
   if (!values.run) throw new ConfigError('trainer: --run <run directory> is required');
   const stop = new StopSignal();
   const send = (message: TrainerMessage) => {
-    if (process.connected) process.send?.(message);
+    // With a callback, a server that went away makes send fail quietly instead of throwing EPIPE
+    // as an unhandled 'error' event; the disconnect handler then stops the run cleanly.
+    if (process.connected) process.send?.(message, undefined, {}, () => undefined);
   };
   process.on('message', (command: TrainerCommand) => {
     if (command?.type === 'stop') stop.request(command.reason ?? 'stop requested');

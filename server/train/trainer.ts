@@ -155,6 +155,9 @@ class Trainer {
           }
           await this.options.afterStep?.(t, model, optimizer);
           if (t >= limit) break;
+          // The step is synchronous work; give the event loop a turn so a stop message, an IPC
+          // disconnect or a signal is seen before the next step, not after the run.
+          await new Promise<void>((resolve) => setImmediate(resolve));
           if (this.stop.requested) {
             if (!epochEnd) await this.checkpoint(model, optimizer);
             return { state: 'stopped', message: `stopped at step ${t}: ${this.stop.reason}` };
