@@ -6,6 +6,7 @@ import { getModelSpec, modelInfo } from '../nn/specs.js';
 import type { LayerSpec, ModelSpec } from '../nn/spec.js';
 import { exactZeroCount, layerDensities, type LayerDensity } from './distribution.js';
 import { flopsSummary } from './flops.js';
+import { endStep as endStepOf, gmpSparsity, isGmpPruneStep } from './schedule.js';
 
 export interface LayerPlan {
   name: string;
@@ -62,7 +63,7 @@ export function planSteps(config: RiglConfig): StepPlan {
   // The loaders drop the last partial batch, so an epoch is floor(N / batch) steps.
   const stepsPerEpoch = Math.max(1, Math.floor(trainSize / training.batch_size));
   const totalSteps = Math.max(1, Math.round(training.epochs * training.multiplier * stepsPerEpoch));
-  const endStep = Math.floor(sparsity.update.t_end * totalSteps);
+  const endStep = endStepOf(sparsity.update.t_end, totalSteps);
   const deltaT = sparsity.update.delta_t;
   let maskUpdates = 0;
   if (sparsity.method === 'rigl' || sparsity.method === 'set' || sparsity.method === 'snfs') {
@@ -74,23 +75,22 @@ export function planSteps(config: RiglConfig): StepPlan {
   return { trainSize, stepsPerEpoch, totalSteps, endStep, deltaT, maskUpdates };
 }
 
-/** gmp prunes every ΔT steps in (t0, t1] and always at t1, where it reaches the target. */
+/** The steps at which gmp prunes: the multiples of ΔT in (t0, t1) and t1 itself (schedule.ts decides). */
 export function gmpUpdateSteps(startStep: number, endStep: number, deltaT: number): number[] {
   const steps: number[] = [];
-  for (let t = Math.ceil((startStep + 1) / deltaT) * deltaT; t < endStep; t += deltaT) steps.push(t);
-  if (endStep > startStep) steps.push(endStep);
+  for (let t = Math.ceil((startStep + 1) / deltaT) * deltaT; t < endStep; t += deltaT) if (isGmpPruneStep(t, deltaT, startStep, endStep)) steps.push(t);
+  if (isGmpPruneStep(endStep, deltaT, startStep, endStep)) steps.push(endStep);
   return steps;
 }
 
-/** Mean over all training steps of gmp's pruning progress c(t) = 1 − (1 − (t − t0)/(t1 − t0))³, held between prunes. */
+/** Mean over all training steps of gmp's pruning progress c(t) (s_l(t) = s_l·c(t)), held between prunes. */
 function gmpMeanProgress(steps: StepPlan, startStep: number): number {
   const pruneSteps = gmpUpdateSteps(startStep, steps.endStep, steps.deltaT);
   let sum = 0;
   for (let i = 0; i < pruneSteps.length; i++) {
     const t = pruneSteps[i];
     const held = (i + 1 < pruneSteps.length ? pruneSteps[i + 1] : steps.totalSteps + 1) - t;
-    const u = (t - startStep) / Math.max(1, steps.endStep - startStep);
-    sum += (1 - (1 - u) ** 3) * held;
+    sum += gmpSparsity(1, t, startStep, steps.endStep) * held;
   }
   return sum / steps.totalSteps;
 }
