@@ -2,6 +2,7 @@
 // navigator.gpu, then @tensorflow/tfjs-backend-webgpu runs on it. Needs a Vulkan driver.
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { available, errorText, isModuleMissing, unavailable, type LoadOutcome } from './types.js';
 
 const REMEDY = "WebGPU needs the 'webgpu' npm package (Dawn) and a GPU with a Vulkan driver (libvulkan1 and the vendor's ICD, e.g. NVIDIA's driver)";
@@ -27,6 +28,13 @@ let gpuProbe: Promise<{ outcome: LoadOutcome; gpu?: GpuLike; dawn?: DawnModule }
 /** Loads Dawn and asks for an adapter once per process (Dawn instances are costly and global). */
 function findAdapter(): Promise<{ outcome: LoadOutcome; gpu?: GpuLike; dawn?: DawnModule }> {
   gpuProbe ??= (async () => {
+    // Without the Vulkan loader Dawn can only fail, and it says so on stderr from native code:
+    // skip it, so CPU-only machines get a clean reason and quiet output.
+    if (!vulkanLoaderPresent()) return { outcome: unavailable('no GPU adapter (libvulkan.so.1 is not installed)', REMEDY) };
+    // Dawn and the Vulkan drivers print to stderr from native code and can crash: ask a child
+    // process first, and load Dawn here only when it found a hardware adapter.
+    const probe = await probeAdapterInChild();
+    if (probe) return { outcome: probe };
     let dawn: DawnModule;
     try {
       // `webgpu` is an ES module; import() works from the CommonJS bundles (it is external).
@@ -52,10 +60,52 @@ function findAdapter(): Promise<{ outcome: LoadOutcome; gpu?: GpuLike; dawn?: Da
   return gpuProbe;
 }
 
+// Runs in a child: prints {name, software} of the adapter Dawn finds, or {error}. A fixed
+// script, the package path its only argument (no shell, nothing from user input).
+const CHILD_PROBE = `
+const { pathToFileURL } = require('node:url');
+import(pathToFileURL(process.argv[1]).href).then(async (dawn) => {
+  const adapter = await dawn.create([]).requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) return console.log(JSON.stringify({ error: 'none' }));
+  const info = adapter.info || {};
+  const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
+  console.log(JSON.stringify({ name, fallback: Boolean(adapter.isFallbackAdapter || info.isFallbackAdapter) }));
+  process.exit(0);
+}).catch((e) => { console.log(JSON.stringify({ error: String(e && e.message || e) })); process.exit(0); });
+`;
+
+/** undefined when a hardware adapter exists (go on in-process); otherwise why WebGPU is unavailable. */
+async function probeAdapterInChild(): Promise<LoadOutcome | undefined> {
+  let entry: string;
+  try {
+    entry = require.resolve('webgpu');
+  } catch (error) {
+    return unavailable(isModuleMissing(error, 'webgpu') ? "the 'webgpu' package (Dawn) is not installed" : `Dawn cannot be found (${errorText(error)})`, REMEDY);
+  }
+  const output = await new Promise<string>((resolve) => {
+    execFile(process.execPath, ['-e', CHILD_PROBE, entry], { timeout: ADAPTER_TIMEOUT_MS, encoding: 'utf8' }, (error, stdout) => resolve(error && !stdout ? JSON.stringify({ error: errorText(error) }) : stdout));
+  });
+  let result: { name?: string; fallback?: boolean; error?: string };
+  try {
+    result = JSON.parse(output.trim().split('\n').pop() ?? '{}');
+  } catch {
+    return unavailable(`the adapter probe gave no answer (${output.slice(0, 200)})`, REMEDY);
+  }
+  if (result.error === 'none') return unavailable(`no GPU adapter (${whyNoAdapter()})`, REMEDY);
+  if (result.error) return unavailable(`no GPU adapter (${result.error})`, REMEDY);
+  if (result.fallback || SOFTWARE_ADAPTER.test(result.name ?? '')) return unavailable(`only a software (CPU) adapter: ${result.name}`, REMEDY);
+  return undefined;
+}
+
+/** Whether the Vulkan loader can be found where the dynamic linker looks (Linux); elsewhere, assume so. */
+function vulkanLoaderPresent(): boolean {
+  if (process.platform !== 'linux') return true;
+  const libDirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', '/lib/x86_64-linux-gnu'];
+  return libDirs.some((dir) => existsSync(`${dir}/libvulkan.so.1`));
+}
+
 function whyNoAdapter(): string {
-  const libDirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib'];
-  if (process.platform === 'linux' && !libDirs.some((dir) => existsSync(`${dir}/libvulkan.so.1`))) return 'libvulkan.so.1 is not installed';
-  return 'Dawn found no usable Vulkan device';
+  return vulkanLoaderPresent() ? 'Dawn found no usable Vulkan device' : 'libvulkan.so.1 is not installed';
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
