@@ -72,10 +72,14 @@ export class SparseModel {
     this.updater.observeGradients(step, new Map(this.layers.map((l, i) => [l.name, denseGradients[i]])));
   }
 
-  /** Gradients by parameter name: ∂L/∂W = ∂L/∂(W ⊙ M) ⊙ M for masked weights. */
+  /**
+   * Gradients by parameter name. For masked weights ∂L/∂W = ∂L/∂(W ⊙ M) ⊙ M; the ⊙ M is left to
+   * the optimizer, which multiplies W and its momentum by M after every step anyway, so the
+   * dense gradient is passed as it is (one multiply less per layer and step, same values).
+   */
   weightGradients(denseGradients: tf.Tensor[], otherGradients: tf.Tensor[]): Map<string, tf.Tensor> {
     const gradients = new Map<string, tf.Tensor>();
-    this.layers.forEach(({ name, mask }, i) => gradients.set(name, mask ? tf.mul(denseGradients[i], mask) : denseGradients[i]));
+    this.layers.forEach(({ name }, i) => gradients.set(name, denseGradients[i]));
     otherGradients.forEach((g, i) => gradients.set(this.otherNames[i], g));
     return gradients;
   }

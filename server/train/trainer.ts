@@ -126,9 +126,7 @@ class Trainer {
           model.observeGradients(t, result.denseGradients);
           const isUpdate = model.updater.isUpdateStep(t);
           if (!model.updater.skipsOptimizerStep(t)) {
-            const gradients = model.weightGradients(result.denseGradients, result.otherGradients);
-            optimizer.step(parameters, gradients, lr);
-            tf.dispose([...gradients.values()].filter((g) => !result.denseGradients.includes(g) && !result.otherGradients.includes(g)));
+            optimizer.step(parameters, model.weightGradients(result.denseGradients, result.otherGradients), lr);
           }
           for (const [variable, value] of result.bufferUpdates) variable.assign(value);
           tf.dispose([x, labels, ...effective.owned, ...result.denseGradients, ...result.otherGradients, ...result.bufferUpdates.map(([, v]) => v)]);
