@@ -3,25 +3,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { globalAvgPool } from '../layers.js';
 import type { Layer, ModelBuilder } from './builder.js';
+import { basicBlock } from './residual-blocks.js';
 
 const STAGES = 3;
 const BLOCKS_PER_STAGE = 3;
-
-/** conv → BN → ReLU → conv → BN, plus the (projected) input, then ReLU. */
-function basicBlock(b: ModelBuilder, prefix: string): Layer {
-  const width = b.outChannels(`${prefix}.conv1`);
-  const conv1 = b.conv(`${prefix}.conv1`);
-  const bn1 = b.batchNorm(`${prefix}.bn1`, width);
-  const conv2 = b.conv(`${prefix}.conv2`);
-  const bn2 = b.batchNorm(`${prefix}.bn2`, width);
-  const project = b.has(`${prefix}.downsample`) ? b.conv(`${prefix}.downsample`) : undefined;
-  const projectBn = project ? b.batchNorm(`${prefix}.downsample.bn`, width) : undefined;
-  return (x, c) => {
-    const out = bn2(conv2(tf.relu(bn1(conv1(x, c), c)), c), c);
-    const shortcut = project && projectBn ? projectBn(project(x, c), c) : x;
-    return tf.relu(tf.add<tf.Tensor4D>(out, shortcut));
-  };
-}
 
 /**
  * Pre-activation: BN → ReLU → conv → BN → ReLU → conv, plus the input. Where the shape changes

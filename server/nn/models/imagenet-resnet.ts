@@ -3,17 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { globalAvgPool } from '../layers.js';
 import type { Layer, ModelBuilder } from './builder.js';
-
-/** conv3×3 → BN → ReLU → conv3×3 → BN, plus the (projected) input, then ReLU. */
-function basicBlock(b: ModelBuilder, prefix: string): Layer {
-  const width = b.outChannels(`${prefix}.conv1`);
-  const conv1 = b.conv(`${prefix}.conv1`);
-  const bn1 = b.batchNorm(`${prefix}.bn1`, width);
-  const conv2 = b.conv(`${prefix}.conv2`);
-  const bn2 = b.batchNorm(`${prefix}.bn2`, width);
-  const shortcut = downsample(b, prefix);
-  return (x, c) => tf.relu(tf.add<tf.Tensor4D>(bn2(conv2(tf.relu(bn1(conv1(x, c), c)), c), c), shortcut(x, c)));
-}
+import { basicBlock, projectionShortcut } from './residual-blocks.js';
 
 /** conv1×1 → BN → ReLU → conv3×3 (stride) → BN → ReLU → conv1×1 → BN, plus the (projected) input, then ReLU. */
 function bottleneck(b: ModelBuilder, prefix: string): Layer {
@@ -24,20 +14,11 @@ function bottleneck(b: ModelBuilder, prefix: string): Layer {
   const bn2 = b.batchNorm(`${prefix}.bn2`, width);
   const conv3 = b.conv(`${prefix}.conv3`);
   const bn3 = b.batchNorm(`${prefix}.bn3`, b.outChannels(`${prefix}.conv3`));
-  const shortcut = downsample(b, prefix);
+  const shortcut = projectionShortcut(b, prefix);
   return (x, c) => {
     const h = tf.relu(bn2(conv2(tf.relu(bn1(conv1(x, c), c)), c), c));
     return tf.relu(tf.add<tf.Tensor4D>(bn3(conv3(h, c), c), shortcut(x, c)));
   };
-}
-
-/** torchvision's downsample (1×1 conv with the block's stride, then BN) where the spec lists one; else identity. */
-function downsample(b: ModelBuilder, prefix: string): Layer {
-  const name = `${prefix}.downsample`;
-  if (!b.has(name)) return (x) => x;
-  const conv = b.conv(name);
-  const bn = b.batchNorm(`${name}.bn`, b.outChannels(name));
-  return (x, c) => bn(conv(x, c), c);
 }
 
 export function buildImagenetResNet(b: ModelBuilder, blocksPerStage: readonly number[], useBottleneck: boolean): Layer<tf.Tensor4D, tf.Tensor2D> {
