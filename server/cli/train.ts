@@ -66,10 +66,12 @@ async function trainWithProgress(config: RiglConfig, run: RunDirectory, resume: 
     progress.finish();
   }
   const final = summary.final?.top1 !== undefined ? `test top-1 ${percent(summary.final.top1, 2)}${summary.final.top5 !== undefined ? `, top-5 ${percent(summary.final.top5, 2)}` : ''}` : 'no evaluation yet';
+  const trained = summary.step > 0;
   context.stdout.write([
     `${summary.state}: ${summary.message ?? ''}`,
-    `  ${final}; best top-1 ${summary.best ? percent(summary.best.top1, 2) + ` at step ${summary.best.step}` : '—'}`,
-    `  sparsity ${percent(summary.sparsity.global, 2)}, ${summary.step} steps on ${summary.backend} in ${formatDuration((Date.now() - began) / 1000)}`,
+    // A run that failed before its first step has no metrics to report, only why.
+    trained ? `  ${final}; best top-1 ${summary.best ? percent(summary.best.top1, 2) + ` at step ${summary.best.step}` : '—'}` : '',
+    trained ? `  sparsity ${percent(summary.sparsity.global, 2)}, ${summary.step} steps on ${summary.backend} in ${formatDuration((Date.now() - began) / 1000)}` : '',
     `  run directory: ${run.dir}`,
     summary.state === 'stopped' ? `  continue with: rigl-studio resume ${run.dir}` : '',
   ].filter(Boolean).join('\n') + '\n');

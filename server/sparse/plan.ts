@@ -50,9 +50,15 @@ export interface Plan {
   steps: StepPlan;
 }
 
-export function modelSpecFor(config: RiglConfig): ModelSpec {
+/** What an opened dataset really gives, where it differs from the nominal facts (an ImageNet folder's class count). */
+export interface DataShape {
+  inputShape: [number, number, number];
+  numClasses: number;
+}
+
+export function modelSpecFor(config: RiglConfig, actual?: DataShape): ModelSpec {
   const info = modelInfo(config.model);
-  const facts = datasetFacts(config.dataset, { inputShape: info.nativeInput, numClasses: info.nativeClasses });
+  const facts = actual ?? datasetFacts(config.dataset, { inputShape: info.nativeInput, numClasses: info.nativeClasses });
   return getModelSpec(config.model, { inputShape: facts.inputShape, numClasses: facts.numClasses });
 }
 
@@ -95,8 +101,9 @@ function gmpMeanProgress(steps: StepPlan, startStep: number): number {
   return sum / steps.totalSteps;
 }
 
-export function buildPlan(config: RiglConfig): Plan {
-  const spec = modelSpecFor(config);
+/** The plan from the dataset's nominal facts, or from what an opened dataset gives (`actual`). */
+export function buildPlan(config: RiglConfig, actual?: DataShape): Plan {
+  const spec = modelSpecFor(config, actual);
   const { sparsity } = config;
   const densities: LayerDensity[] = sparsity.method === 'dense'
     ? spec.layers.map((l) => ({ name: l.name, density: 1, participates: false }))

@@ -80,11 +80,11 @@ class Trainer {
       this.backendName = backend.name;
       this.backendReason = backend.reason;
       this.log(`backend: ${backend.name} (${backend.reason})`);
-      this.plan = buildPlan(this.config);
-      dataset = await openDataset(this.config.dataset, { inputShape: this.plan.spec.inputShape, numClasses: this.plan.spec.numClasses, seed: this.config.training.seed });
-      if (dataset.inputShape.join('x') !== this.plan.spec.inputShape.join('x') || dataset.numClasses !== this.plan.spec.numClasses) {
-        throw new TrainingFailure(`dataset ${dataset.name} gives ${dataset.inputShape.join('×')} inputs and ${dataset.numClasses} classes; the plan expected ${this.plan.spec.inputShape.join('×')} and ${this.plan.spec.numClasses}`);
-      }
+      const nominal = buildPlan(this.config).spec;
+      dataset = await openDataset(this.config.dataset, { inputShape: nominal.inputShape, numClasses: nominal.numClasses, seed: this.config.training.seed });
+      // The network takes what the data really is: an ImageNet folder may hold fewer than 1000 classes.
+      this.plan = buildPlan(this.config, { inputShape: dataset.inputShape, numClasses: dataset.numClasses });
+      if (dataset.numClasses !== nominal.numClasses) this.log(`${dataset.name}: ${dataset.numClasses} classes found (nominal ${nominal.numClasses}); the classifier has ${dataset.numClasses} outputs`);
       // The real training-set size decides the step counts (a folder may hold fewer images than the nominal dataset).
       const { batch_size: batchSize, epochs, multiplier } = this.config.training;
       this.stepsPerEpoch = Math.max(1, Math.floor(dataset.trainSize / batchSize));
