@@ -11,13 +11,14 @@ export class TrainingProgress {
   private startStep = 0;
   private barShown = false;
 
-  constructor(private readonly out: NodeJS.WritableStream, private readonly isTTY: boolean) {}
+  /** `stepLimit`: --max-steps, when the run will end before its planned total. */
+  constructor(private readonly out: NodeJS.WritableStream, private readonly isTTY: boolean, private readonly stepLimit?: number) {}
 
   event(event: RunEvent): void {
     switch (event.type) {
       case 'status':
         if (event.info) {
-          this.totalSteps = event.info.totalSteps;
+          this.totalSteps = Math.min(event.info.totalSteps, this.stepLimit ?? Infinity);
           this.startStep = event.step;
           this.startedAt = Date.now();
           this.line(`${event.info.name}: ${event.info.model} on ${event.info.dataset}, ${event.info.method} at ${percent(event.info.sparsity)} sparsity (${event.info.distribution}), ${event.info.totalSteps} steps`);

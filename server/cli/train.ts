@@ -44,7 +44,7 @@ function parseMaxSteps(value: string | boolean | undefined): number | undefined 
 
 async function trainWithProgress(config: RiglConfig, run: RunDirectory, resume: boolean, maxSteps: number | undefined, context: CommandContext): Promise<number> {
   const stop = new StopSignal();
-  const progress = new TrainingProgress(context.stdout, context.isTTY);
+  const progress = new TrainingProgress(context.stdout, context.isTTY, maxSteps);
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
