@@ -3,7 +3,7 @@
 import { stringify } from 'yaml';
 import { resolveConfigText, ConfigError } from '../config/load.js';
 import type { RiglConfig } from '../config/types.js';
-import { isFinalState, RunDirectory } from './store.js';
+import { isFinalState, isProcessAlive, RunDirectory } from './store.js';
 
 export function createRun(outputRoot: string, config: RiglConfig): RunDirectory {
   const header = `# The resolved configuration of this run: every default filled in.\n`;
@@ -19,15 +19,4 @@ export function openRunForResume(dir: string): { run: RunDirectory; config: Rigl
     throw new ConfigError(`${dir}: the run is still ${summary.state} (trainer process ${summary.pid})`);
   }
   return { run, config: resolveConfigText(run.readConfigText(), run.path('config')) };
-}
-
-function isProcessAlive(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -10,7 +10,8 @@ export const RUN_FILES = { config: 'config.yaml', events: 'events.jsonl', summar
 
 /** A filesystem-safe run id: name, local time and a short random suffix (two runs in one second differ). */
 export function newRunId(name: string, now = new Date()): string {
-  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'run';
+  // Letters, digits, '_', '-' and single dots (resnet50-0.9); '..' and separators never survive.
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/\.{2,}/g, '-').replace(/-{2,}/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 60) || 'run';
   const pad = (n: number) => String(n).padStart(2, '0');
   const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}-${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
   return `${safe}-${stamp}-${randomBytes(2).toString('hex')}`;
@@ -86,11 +87,13 @@ export class RunDirectory {
   listItem(): RunListItem | undefined {
     const summary = this.readSummary();
     if (!summary && !this.exists()) return undefined;
+    // A trainer killed outright (SIGKILL, out of memory) leaves a live-looking state behind.
+    const orphaned = summary !== undefined && !isFinalState(summary.state) && summary.pid !== undefined && !isProcessAlive(summary.pid);
     return {
       runId: summary?.runId ?? this.runId,
       dir: this.dir,
       name: summary?.name ?? this.runId,
-      state: summary?.state ?? 'queued',
+      state: orphaned ? 'killed' : summary?.state ?? 'queued',
       step: summary?.step ?? 0,
       totalSteps: summary?.totalSteps ?? 0,
       bestTop1: summary?.best?.top1,
@@ -101,6 +104,17 @@ export class RunDirectory {
 
 export function isFinalState(state: RunState): boolean {
   return FINAL_STATES.includes(state);
+}
+
+/** Whether a process with this id exists (EPERM: it does, but belongs to someone else). */
+export function isProcessAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Every run under a runs folder, newest first. A missing folder is an empty list. */
