@@ -42,7 +42,7 @@ test('listing: newest first, and a live state whose trainer is gone reads as kil
   const done = RunDirectory.create(root, 'done', 'x: 1\n');
   done.writeSummary(summary(done.runId, { state: 'completed', pid: gone, updatedAt: 1000, best: { top1: 0.97, step: 10 } }));
   const runs = listRuns(root);
-  assert.deepEqual(runs.map((r) => r.name), ['live', 'orphan', 'done']);
+  assert.deepEqual(runs.map((r) => r.runId.split('-')[0]), ['live', 'orphan', 'done']);
   assert.deepEqual(runs.map((r) => r.state), ['running', 'killed', 'completed']);
   assert.equal(runs[2].bestTop1, 0.97);
   assert.deepEqual(listRuns(join(root, 'missing')), []);
