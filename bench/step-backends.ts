@@ -2,7 +2,10 @@
 // per model and backend, side by side. Run: node esbuild.mjs && node dist/bench/step-backends.cjs
 // Options: --backends=cpu,wasm  --models=lenet-300-100,cnn-small,resnet50  --steps=10  --warmup=3
 // --budget=30 (seconds per cell: a slow backend, e.g. cpu on a CNN, times fewer steps, at least 3)
+// --no-torch (skip bench/torch_anchor.py, which otherwise runs the same workloads in PyTorch)
 import * as tf from '@tensorflow/tfjs-core';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { probeBackends, selectBackend, type ConcreteBackend } from '../server/train/backend.js';
 import { createModel } from '../server/nn/models/index.js';
 import { getModelSpec } from '../server/nn/specs.js';
@@ -89,12 +92,42 @@ async function main(): Promise<void> {
       console.log(`  ${backend} ${model}: ${timing.msPerStep.toFixed(1)} ms/step (median of ${timing.steps})`);
     }
   }
+  const torch = torchAnchor();
+  const columns = torch ? [...backends, 'torch'] : backends;
   console.log(`\nms per training step (forward + backward + SGD update), median of up to ${steps} steps after warm-up`);
-  console.log(['model (batch)'.padEnd(22), ...backends.map((b) => b.padStart(10))].join(''));
+  if (torch) console.log(`torch: ${torch.header}; "÷ torch" is the fastest tfjs backend over PyTorch`);
+  console.log(['model (batch)'.padEnd(22), ...columns.map((b) => b.padStart(10)), ...(torch ? ['÷ torch'.padStart(10)] : [])].join(''));
   for (const model of models) {
     const label = `${model} (${WORKLOADS[model]!.batch})`;
-    console.log([label.padEnd(22), ...backends.map((b) => (results.get(`${model}/${b}`) ?? '-').padStart(10))].join(''));
+    const cells = backends.map((b) => results.get(`${model}/${b}`));
+    const torchMs = torch?.msPerStep.get(label);
+    const fastest = Math.min(...cells.filter((c): c is string => c !== undefined).map(Number));
+    const row = [label.padEnd(22), ...cells.map((c) => (c ?? '-').padStart(10))];
+    if (torch) row.push((torchMs !== undefined ? torchMs.toFixed(1) : '-').padStart(10), (torchMs ? `${(fastest / torchMs).toFixed(2)}×` : '-').padStart(10));
+    console.log(row.join(''));
   }
+}
+
+/**
+ * The same workloads in PyTorch (bench/torch_anchor.py) when a Python with torch is installed
+ * (Debian: python3-torch), so both sides are measured in one run; undefined otherwise.
+ */
+function torchAnchor(): { header: string; msPerStep: Map<string, number> } | undefined {
+  if (process.argv.includes('--no-torch')) return undefined;
+  const script = join(__dirname, '..', '..', 'bench', 'torch_anchor.py');
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    const run = spawnSync(python, [script], { encoding: 'utf8', timeout: 600_000 });
+    if (run.status !== 0) continue;
+    const lines = run.stdout.trim().split('\n');
+    const msPerStep = new Map<string, number>();
+    for (const line of lines) {
+      const match = /^(.+\(\d+\))\s+([\d.]+)$/.exec(line.trim());
+      if (match) msPerStep.set(match[1].trim(), Number(match[2]));
+    }
+    return { header: lines[0] ?? 'torch', msPerStep };
+  }
+  console.log('torch: no Python with torch found (apt-get install python3-torch); tfjs figures only');
+  return undefined;
 }
 
 main().catch((error) => {
