@@ -1,5 +1,6 @@
 // Chooses and activates the tfjs compute backend for a run (tensorflow > webgpu > wasm > cpu for
 // 'auto'), says why in words, and probes availability for the language server's warnings.
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '../config/types.js';
 import { registerTrainingGradients } from '../nn/gradients/index.js';
 import { activateCpu, probeCpu } from './backends/cpu.js';
@@ -57,6 +58,10 @@ export class BackendUnavailableError extends Error {
  */
 export async function selectBackend(requested: BackendName): Promise<SelectedBackend> {
   registerTrainingGradients();
+  // tfjs's PROD flag only silences its console advice here (correctness checks follow DEBUG, which
+  // stays off); the cpu backend's "install tfjs-node" banner is wrong advice today and every run
+  // already says which backend it uses and why.
+  tf.env().set('PROD', true);
   if (requested !== 'auto') {
     const outcome = await ACTIVATE[requested]();
     if (!outcome.ok) throw new BackendUnavailableError(requested, outcome.reason, outcome.remedy);
