@@ -1,7 +1,8 @@
-// Benchmark: one full RigL mask update of ResNet-50's 54 weight tensors at ERK 90 % on the cpu
-// backend (median of 3 after a warm-up), the 5 slowest layers, and the two top-k strategies.
+// Benchmark: one full RigL mask update of ResNet-50's 54 weight tensors at ERK 90 % on a backend
+// (cpu by default, `--backend=wasm`), median of 3 after a warm-up, the 5 slowest layers, top-k.
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+import { selectBackend } from '../server/train/backend.js';
+import type { BackendName } from '../server/config/types.js';
 import type { SparsityConfig } from '../server/config/types.js';
 import { getModelSpec } from '../server/nn/specs.js';
 import { layerDensities } from '../server/sparse/distribution.js';
@@ -37,7 +38,8 @@ function timeUpdate(subset: readonly LayerTensors[], allLayers: readonly Updater
 }
 
 async function main(): Promise<void> {
-  await tf.setBackend('cpu');
+  const requested = (process.argv.find((a) => a.startsWith('--backend='))?.slice('--backend='.length) ?? 'cpu') as BackendName;
+  const backend = (await selectBackend(requested)).name;
   const spec = getModelSpec('resnet50');
   const densities = layerDensities(spec.layers, {
     sparsity: SPARSITY, distribution: 'erk', erkPower: 1, denseFirstLayer: false, denseLastLayer: false, overrides: {},
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
     };
   });
   const params = spec.layers.reduce((a, l) => a + l.params, 0);
-  console.log(`ResNet-50: ${layers.length} layers, ${(params / 1e6).toFixed(2)} M weights, ERK ${SPARSITY}, cpu backend, update at t = ${STEP}`);
+  console.log(`ResNet-50: ${layers.length} layers, ${(params / 1e6).toFixed(2)} M weights, ERK ${SPARSITY}, ${backend} backend, update at t = ${STEP}`);
 
   timeUpdate(tensors, layers); // warm-up
   const totals = Array.from({ length: REPEATS }, () => timeUpdate(tensors, layers));

@@ -11,11 +11,12 @@ import { Mulberry32 } from './rng.js';
  * Measured on the cpu backend for ResNet-50's layer4 3×3 conv (2.36 M entries, k ≈ 15 k; see
  * bench/mask-update.ts): tf.topk ~260–550 ms (it builds one JS object per entry and selects
  * among them); bisecting a threshold needs ~25 passes of compare + sum at ~30 ms each; the
- * prefiltered selection ~55–70 ms. So the prefiltered one is used; it is exact, and falls back
- * to tf.topk whenever its estimate cannot be trusted.
+ * prefiltered selection ~55–70 ms. On wasm it is the other way round (native top-k 5 ms, the
+ * prefilter 19 ms), and on a GPU the prefilter's host-side sample would force a sync. So the
+ * prefilter serves the cpu backend only; both give exactly the same mask.
  */
 export function topKMask(scores: tf.Tensor1D, k: number): tf.Tensor1D {
-  return topKMaskPrefiltered(scores, k);
+  return tf.getBackend() === 'cpu' ? topKMaskPrefiltered(scores, k) : topKMaskDirect(scores, k);
 }
 
 /** tf.topk over all entries, then a scatter of ones. */
