@@ -26,16 +26,20 @@ const addKey: FixBuilder = (text, _diagnostic, data) => {
   return edit && { title: `Add \`${data.key}: ${shown}\``, edit };
 };
 
+/** Replace the value with data.clampTo, the nearest value that means what it says. */
+const clampToData: FixBuilder = (_text, diagnostic, data) => {
+  if (typeof data.clampTo !== 'number' || !Number.isFinite(data.clampTo)) return undefined;
+  return { title: `Clamp to ${data.clampTo}`, edit: { range: diagnostic.range, newText: String(data.clampTo) } };
+};
+
 const FIXES: Record<string, FixBuilder> = {
   'unknown-key': replaceWithSuggestion((key) => `Change to \`${key}\``),
   'invalid-enum': replaceWithSuggestion((value) => `Change to \`${value}\``),
   'override-matches-nothing': replaceWithSuggestion((layer) => `Change to \`${layer}\``),
   'backend-unavailable': replaceWithSuggestion((backend) => `Use \`backend: ${backend}\``),
   'memory-exceeds-backend': replaceWithSuggestion((batch) => `Set \`batch_size: ${batch}\``),
-  'out-of-range': (_text, diagnostic, data) => {
-    if (typeof data.clampTo !== 'number' || !Number.isFinite(data.clampTo)) return undefined;
-    return { title: `Clamp to ${data.clampTo}`, edit: { range: diagnostic.range, newText: String(data.clampTo) } };
-  },
+  'out-of-range': clampToData,
+  'value-capped': clampToData,
   'missing-key': addKey,
   'dataset-path-required': addKey,
   'ignored-setting': (text, _diagnostic, data) => {

@@ -13,6 +13,7 @@ export type ProblemCode =
   | 'dataset-path-missing'
   | 'model-input-mismatch'
   | 'no-mask-update'
+  | 'value-capped'
   | 'ignored-setting'
   | 'override-matches-nothing'
   | 'backend-unavailable'

@@ -23,6 +23,7 @@ const FIXES: { fixture: string; code: string; title: string; contains: string }[
   { fixture: 'unknown-key', code: 'unknown-key', title: 'Change to `epochs`', contains: '  epochs: 3\n' },
   { fixture: 'invalid-enum', code: 'invalid-enum', title: 'Change to `rigl`', contains: '  method: rigl\n' },
   { fixture: 'out-of-range', code: 'out-of-range', title: 'Clamp to 0.99', contains: '  sparsity: 0.99\n' },
+  { fixture: 'value-capped', code: 'value-capped', title: 'Clamp to 100', contains: '    grad_accumulation: 100\n' },
   { fixture: 'missing-key-root', code: 'missing-key', title: 'Add `dataset: …`', contains: 'model: lenet-300-100\ndataset:\n  name: mnist\n' },
   { fixture: 'missing-key-nested', code: 'missing-key', title: 'Add `name: mnist`', contains: 'dataset:\n  train_limit: 1000\n  name: mnist\n' },
   { fixture: 'dataset-path-required', code: 'dataset-path-required', title: 'Add `path: /path/to/data`', contains: '  name: cifar10\n  path: /path/to/data\n' },

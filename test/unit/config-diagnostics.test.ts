@@ -28,6 +28,7 @@ const EXPECTATIONS: Expectation[] = [
   { fixture: 'dataset-path-missing', code: 'dataset-path-missing', severity: 'warning', slice: '/data/missing-cifar-10' },
   { fixture: 'model-input-mismatch', code: 'model-input-mismatch', severity: 'error', slice: 'resnet50' },
   { fixture: 'no-mask-update', code: 'no-mask-update', severity: 'warning', slice: '500' },
+  { fixture: 'value-capped', code: 'value-capped', severity: 'warning', slice: '200' },
   { fixture: 'ignored-setting', code: 'ignored-setting', severity: 'warning', slice: 'alpha' },
   { fixture: 'ignored-setting-flow', code: 'ignored-setting', severity: 'warning', slice: 'milestones' },
   { fixture: 'ignored-setting-only-child', code: 'ignored-setting', severity: 'warning', slice: 'schedule' },

@@ -5,6 +5,7 @@ import type { Validator, ValidationContext } from './context.js';
 import { datasetPathMissing, datasetPathRequired } from './dataset-path.js';
 import { modelInputMismatch } from './model-input.js';
 import { noMaskUpdate } from './mask-updates.js';
+import { gradAccumulationCapped } from './grad-accumulation.js';
 import { ignoredSettings } from './ignored-settings.js';
 import { overridesMatchNothing } from './overrides.js';
 import { backendUnavailable } from './backend.js';
@@ -15,6 +16,7 @@ export const SEMANTIC_VALIDATORS: readonly Validator[] = [
   datasetPathMissing,
   modelInputMismatch,
   noMaskUpdate,
+  gradAccumulationCapped,
   ignoredSettings,
   overridesMatchNothing,
   backendUnavailable,
