@@ -27,13 +27,17 @@ export interface LayerDensity {
   fixedBy?: 'dense-first-layer' | 'dense-last-layer' | `override:${string}`;
 }
 
-/** Exactly how many zeros a layer of `params` weights at `sparsity` gets: floor(s·N), robust to float error. */
+/**
+ * floor(x) for counts computed in floating point: 0.9 × 1000 is 899.9999999999999, which is 900.
+ * The tolerance is relative to x (float error scales with it) and never rounds a fraction like .8 up.
+ */
+export function floorTolerant(x: number): number {
+  return Math.floor(x + 1e-9 * Math.max(1, Math.abs(x)));
+}
+
+/** Exactly how many zeros a layer of `params` weights at `sparsity` gets: floor(s·N). */
 export function exactZeroCount(sparsity: number, params: number): number {
-  const zeros = sparsity * params;
-  const rounded = Math.round(zeros);
-  // 0.9 × 1000 is 899.9999999999999 in floating point; that is 900 zeros, not 899.
-  // The tolerance is relative to s·N (float error scales with it), never large enough to round 0.5 up.
-  return Math.abs(zeros - rounded) < 1e-9 * Math.max(1, zeros) ? rounded : Math.floor(zeros);
+  return floorTolerant(sparsity * params);
 }
 
 export function globToRegExp(pattern: string): RegExp {

@@ -37,21 +37,33 @@ export function sparseFlops(layers: readonly FlopsLayer[]): { flopsDense: number
   return { flopsDense, flopsSparse };
 }
 
-/** Training FLOPs per example and step; backward = 2 × forward. */
+/**
+ * Training FLOPs of one step for one example, backward = 2 × forward, from f_D and the f_S of
+ * the masks in force. A RigL update step needs the dense gradient: its weight gradient is dense.
+ */
+export function stepTrainFlops(method: Method, fD: number, fS: number, isMaskUpdateStep: boolean): number {
+  switch (method) {
+    case 'dense': return 3 * fD;
+    case 'snfs': return 2 * fS + fD;
+    case 'rigl': return isMaskUpdateStep ? 2 * fS + fD : 3 * fS;
+    case 'static': case 'set': case 'gmp': return 3 * fS;
+  }
+}
+
+/** Training FLOPs per example and step, averaged over training. */
 export function trainFlopsPerExample(layers: readonly FlopsLayer[], options: TrainFlopsOptions): number {
   const { flopsDense: fD, flopsSparse: fS } = sparseFlops(layers);
   switch (options.method) {
-    case 'dense': return 3 * fD;
-    case 'static': case 'set': return 3 * fS;
-    case 'snfs': return 2 * fS + fD;
-    case 'rigl': return (3 * fS * options.deltaT + 2 * fS + fD) / (options.deltaT + 1);
+    // One update step in every ΔT + 1.
+    case 'rigl': return (options.deltaT * stepTrainFlops('rigl', fD, fS, false) + stepTrainFlops('rigl', fD, fS, true)) / (options.deltaT + 1);
     case 'gmp': {
       // Density at time t is 1 − s_l·c(t); averaging over t only needs the mean of c.
       const meanProgress = options.gmpMeanProgress ?? 0;
-      let perStep = 0;
-      for (const { flops, density } of layers) perStep += flops * (1 - (1 - density) * meanProgress);
-      return 3 * perStep;
+      let meanSparseFlops = 0;
+      for (const { flops, density } of layers) meanSparseFlops += flops * (1 - (1 - density) * meanProgress);
+      return stepTrainFlops('gmp', fD, meanSparseFlops, false);
     }
+    default: return stepTrainFlops(options.method, fD, fS, false);
   }
 }
 

@@ -4,7 +4,8 @@ import type { RiglConfig } from '../config/types.js';
 import { datasetFacts } from '../config/datasets.js';
 import { getModelSpec, modelInfo } from '../nn/specs.js';
 import type { LayerSpec, ModelSpec } from '../nn/spec.js';
-import { exactZeroCount, layerDensities, type LayerDensity } from './distribution.js';
+import { layerDensities, type LayerDensity } from './distribution.js';
+import { activeCount } from './masks.js';
 import { flopsSummary } from './flops.js';
 import { endStep as endStepOf, gmpSparsity, isGmpPruneStep } from './schedule.js';
 
@@ -116,7 +117,7 @@ export function buildPlan(config: RiglConfig, actual?: DataShape): Plan {
       overrides: sparsity.overrides,
     });
   const layers: LayerPlan[] = spec.layers.map((layer, i) => {
-    const nnz = layer.params - exactZeroCount(1 - densities[i].density, layer.params);
+    const nnz = activeCount(densities[i].density, layer.params);
     const density = nnz / layer.params;
     return {
       name: layer.name, kind: layer.kind, shape: [...layer.shape], params: layer.params, density, nnz,

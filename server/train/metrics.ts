@@ -1,5 +1,5 @@
 // Aggregates the steps between two train events on the device (one read-back per event, not
-// per step), finds the first non-finite loss, and counts training FLOPs as RIGL-SPEC §7 does.
+// per step) and finds the first non-finite loss.
 import * as tf from '@tensorflow/tfjs-core';
 
 export class TrainWindow {
@@ -45,25 +45,5 @@ export class TrainWindow {
     tf.dispose([...this.losses, ...this.correct]);
     this.losses = [];
     this.correct = [];
-  }
-}
-
-export interface FlopsLayerState { flopsDense: number; density: number }
-
-/** Training FLOPs of one step for one example under each method's rule (backward = 2 × forward). */
-export function stepTrainFlops(method: string, layers: readonly FlopsLayerState[], isMaskUpdateStep: boolean): { sparse: number; dense: number } {
-  let fD = 0;
-  let fS = 0;
-  for (const { flopsDense, density } of layers) {
-    fD += flopsDense;
-    fS += flopsDense * density;
-  }
-  const dense = 3 * fD;
-  switch (method) {
-    case 'dense': return { sparse: dense, dense };
-    case 'snfs': return { sparse: 2 * fS + fD, dense };
-    // A RigL update step needs the dense gradient: forward and input gradients sparse, weight gradient dense.
-    case 'rigl': return { sparse: isMaskUpdateStep ? 2 * fS + fD : 3 * fS, dense };
-    default: return { sparse: 3 * fS, dense };
   }
 }

@@ -8,7 +8,6 @@ import type { Plan } from '../sparse/plan.js';
 import { MaskStatsTracker } from '../sparse/stats.js';
 import type { SparseUpdater } from '../sparse/types.js';
 import { createInitialMasks, createUpdater } from '../sparse/updaters/index.js';
-import type { FlopsLayerState } from './metrics.js';
 import type { MaskedSgd, OptimizedParameter } from './optimizer.js';
 
 interface MaskedLayerState {
@@ -18,8 +17,8 @@ interface MaskedLayerState {
   mask?: tf.Variable;
   flopsDense: number;
   params: number;
-  /** Current density (host copy, refreshed at mask updates). */
-  density: number;
+  /** Active weights now (host copy, refreshed when the masks change). */
+  active: number;
   targetDensity: number;
 }
 
@@ -29,6 +28,7 @@ export class SparseModel {
   private readonly layers: MaskedLayerState[];
   private readonly stats: MaskStatsTracker;
   private readonly otherNames: string[];
+  private sparseFlops = 0;
 
   constructor(private readonly config: RiglConfig, private readonly plan: Plan, totalSteps: number) {
     const { sparsity, training } = config;
@@ -41,16 +41,18 @@ export class SparseModel {
       const layerPlan = plan.layers[index];
       if (layerPlan.name !== name) throw new Error(`model layer ${index} is ${name}, the plan has ${layerPlan.name}`);
       const startDensity = sparsity.method === 'gmp' ? 1 : layerPlan.density;
+      const active = sparsity.method === 'gmp' || !masked ? layerPlan.params : layerPlan.nnz;
       const initial = initialMasks.get(name);
       // Unnamed variables: tfjs names must be unique per process, and two runs may share one (tests).
       const mask = initial ? tf.variable(initial, false) : undefined;
       initial?.dispose();
       if (mask) tf.tidy(() => variable.assign(tf.mul(variable, mask)));
-      return { name, weight: variable, mask, flopsDense: layerPlan.flopsDense, params: layerPlan.params, density: startDensity, targetDensity: startDensity };
+      return { name, weight: variable, mask, flopsDense: layerPlan.flopsDense, params: layerPlan.params, active, targetDensity: startDensity };
     });
     this.otherNames = [...this.network.otherParamNames];
     this.updater = createUpdater(sparsity.method, sparsity, { totalSteps, seed: training.seed, layers: updaterLayers });
     this.stats = new MaskStatsTracker(plan.layers.map((l) => ({ name: l.name, params: l.params, flops: l.flopsDense })), this.layers.map((l) => l.mask));
+    this.refreshSparseFlops();
   }
 
   /** What the optimizer steps: masked weights (with their masks) and every other trainable parameter. */
@@ -93,9 +95,10 @@ export class SparseModel {
       tf.tidy(() => layer.weight.assign(tf.mul(layer.weight, update.keep)));
       optimizer.applyKeep(layer.name, update.keep);
       layer.mask.assign(update.mask);
-      layer.density = update.counts.active / layer.params;
+      layer.active = update.counts.active;
       layer.targetDensity = update.targetDensity;
     }
+    this.refreshSparseFlops();
     const event = this.stats.record(updates, this.layers.map((l) => l.mask), this.updater.updateFraction(step));
     tf.dispose(updates.flatMap((u) => [u.mask, u.keep]));
     return { type: 'mask', ...event };
@@ -104,7 +107,7 @@ export class SparseModel {
   /** The statistics of the initial masks (step 0), so dashboards start from the plan. */
   async emitInitialMaskStats(emit: (event: Omit<MaskEvent, 'step' | 'epoch' | 'time'>) => void): Promise<void> {
     if (this.config.sparsity.method === 'dense') return;
-    emit({ type: 'mask', ...this.stats.initial(this.layers.map((l) => ({ name: l.name, targetDensity: l.targetDensity, active: Math.round(l.density * l.params) }))) });
+    emit({ type: 'mask', ...this.stats.initial(this.layers.map((l) => ({ name: l.name, targetDensity: l.targetDensity, active: l.active }))) });
   }
 
   /** Masked layers' weights and masks, for observers (tests read invariants from them). */
@@ -112,16 +115,25 @@ export class SparseModel {
     return this.layers;
   }
 
-  flopsState(): FlopsLayerState[] {
-    return this.layers.map(({ flopsDense, density }) => ({ flopsDense, density }));
+  /** f_D and f_S per example (RIGL-SPEC §7); f_S follows the masks, so it is refreshed with them. */
+  get flopsDense(): number {
+    return this.plan.totals.flopsDense;
+  }
+
+  get flopsSparse(): number {
+    return this.sparseFlops;
+  }
+
+  private refreshSparseFlops(): void {
+    this.sparseFlops = this.layers.reduce((sum, l) => sum + (l.flopsDense * l.active) / l.params, 0);
   }
 
   layerDensities(): { name: string; density: number; targetDensity: number }[] {
-    return this.layers.map(({ name, density }, i) => ({ name, density, targetDensity: this.plan.layers[i].density }));
+    return this.layers.map(({ name, active, params }, i) => ({ name, density: active / params, targetDensity: this.plan.layers[i].density }));
   }
 
   activeCount(): number {
-    return this.layers.reduce((sum, l) => sum + Math.round(l.density * l.params), 0);
+    return this.layers.reduce((sum, l) => sum + l.active, 0);
   }
 
   checkpointTensors(optimizer: MaskedSgd): Map<string, tf.Tensor> {
@@ -144,12 +156,13 @@ export class SparseModel {
     for (const layer of this.layers) {
       if (!layer.mask) continue;
       layer.mask.assign(take(`mask/${layer.name}`));
-      layer.density = tf.tidy(() => tf.sum(layer.mask!).dataSync()[0]) / layer.params;
+      layer.active = tf.tidy(() => tf.sum(layer.mask!).dataSync()[0]);
     }
     for (const [name, buffer] of optimizer.momentum) buffer.assign(take(`momentum/${name}`));
     const prefixed = (prefix: string) => new Map([...tensors].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
     this.updater.setState(prefixed('updater/'));
     this.stats.setState(prefixed('stats/'));
+    this.refreshSparseFlops();
   }
 
   dispose(): void {

@@ -12,7 +12,8 @@ import { selectBackend } from './backend.js';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { evaluate, type EvalResult } from './evaluate.js';
 import { learningRateAt } from './lr-schedule.js';
-import { stepTrainFlops, TrainWindow } from './metrics.js';
+import { TrainWindow } from './metrics.js';
+import { stepTrainFlops } from '../sparse/flops.js';
 import { MaskedSgd } from './optimizer.js';
 import { forwardBackward } from './step.js';
 import { SparseModel } from './sparse-model.js';
@@ -96,11 +97,11 @@ class Trainer {
       this.status('running', `training on ${this.backendName}`, this.runInfo());
       const outcome = await this.loop(model, optimizer, dataset);
       optimizer.dispose();
-      return this.finish(outcome.state, outcome.message, model);
+      return this.status(outcome.state, outcome.message, undefined, model);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.log(`failed: ${error instanceof Error && !(error instanceof TrainingFailure) ? error.stack : message}`);
-      return this.finish('failed', message, model);
+      return this.status('failed', message, undefined, model);
     } finally {
       model?.dispose();
     }
@@ -130,15 +131,10 @@ class Trainer {
           }
           for (const [variable, value] of result.bufferUpdates) variable.assign(value);
           tf.dispose([x, labels, ...effective.owned, ...result.denseGradients, ...result.otherGradients, ...result.bufferUpdates.map(([, v]) => v)]);
-          const flops = stepTrainFlops(this.config.sparsity.method, model.flopsState(), isUpdate);
-          this.trainFlops += flops.sparse * batch.size;
-          this.denseTrainFlops += flops.dense * batch.size;
-          if (isUpdate) {
-            this.step = t;
-            const event = model.updateMasks(t, optimizer);
-            this.emit({ ...event, ...this.clock() });
-          }
+          this.trainFlops += stepTrainFlops(this.config.sparsity.method, model.flopsDense, model.flopsSparse, isUpdate) * batch.size;
+          this.denseTrainFlops += stepTrainFlops('dense', model.flopsDense, model.flopsSparse, false) * batch.size;
           this.step = t;
+          if (isUpdate) this.emit({ ...model.updateMasks(t, optimizer), ...this.clock() });
           window.add(t, result.loss, result.correct, batch.size);
           const epochEnd = t % this.stepsPerEpoch === 0;
           if (t % training.log_every === 0 || epochEnd || t === limit) {
@@ -229,10 +225,10 @@ class Trainer {
     return { step: this.step, epoch: this.step / this.stepsPerEpoch, time: Date.now() };
   }
 
-  private status(state: RunState, message: string, info?: RunInfo): void {
+  private status(state: RunState, message: string, info?: RunInfo, model?: SparseModel): RunSummary {
     const event: StatusEvent = { type: 'status', ...this.clock(), state, message, ...(info ? { info } : {}) };
     this.emit(event);
-    this.writeSummary(state, message);
+    return this.writeSummary(state, message, model);
   }
 
   private emit(event: RunEvent): void {
@@ -244,11 +240,6 @@ class Trainer {
     const stamped = `${new Date().toISOString()} ${line}`;
     this.runDir.appendLog(stamped);
     this.options.onLog?.(line);
-  }
-
-  private finish(state: RunState, message: string, model?: SparseModel): RunSummary {
-    this.status(state, message);
-    return this.writeSummary(state, message, model);
   }
 
   private writeSummary(state: RunState, message?: string, model?: SparseModel): RunSummary {

@@ -7,7 +7,8 @@ import { mixSeed, SEED_PURPOSE } from '../rng.js';
 import { createMaskSchedule, type MaskSchedule } from '../schedule.js';
 import { topKMask } from '../topk.js';
 import type { LayerUpdate, LayerUpdateCounts, MaskedLayer, SparseUpdater, UpdateInput } from '../types.js';
-import { floorCount, LayerTable, updateEach, type ResolvedLayer, type UpdaterOptions } from './layers.js';
+import { LayerTable, updateEach, type ResolvedLayer, type UpdaterOptions } from './layers.js';
+import { floorTolerant } from '../distribution.js';
 import { tieBroken } from './tie-break.js';
 
 export interface DropGrowResult {
@@ -24,7 +25,7 @@ export interface DropGrowResult {
 export function dropAndGrow(weight: tf.Tensor, mask: tf.Tensor, fraction: number, growScore: () => tf.Tensor, dropSeed: number): DropGrowResult {
   const size = mask.size;
   const active = countOnes(mask);
-  const count = floorCount(fraction * active);
+  const count = floorTolerant(fraction * active);
   // A dense layer has no inactive position to explore: dropping and regrowing would be a no-op.
   if (count === 0 || active === size) {
     return { mask: tf.clone(mask), keep: tf.clone(mask), counts: { active, dropped: 0, grown: 0, grownBack: 0 } };

@@ -51,11 +51,6 @@ export class LayerTable {
   }
 }
 
-/** floor(x) that treats x a hair below an integer (float error: 0.29 × 100 = 28.999…) as that integer. */
-export function floorCount(x: number): number {
-  return Math.floor(x + 1e-9 * Math.max(1, Math.abs(x)));
-}
-
 /** Updates every layer in turn; if one fails, the results already made are disposed before rethrowing. */
 export function updateEach(layers: readonly MaskedLayer[], updateLayer: (layer: MaskedLayer) => LayerUpdate): LayerUpdate[] {
   const updates: LayerUpdate[] = [];
