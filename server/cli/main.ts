@@ -58,6 +58,11 @@ export async function main(argv: string[], context: CommandContext): Promise<num
 
 /** Run the CLI on this process's arguments and streams; sets the exit code. */
 export function run(): void {
+  // `rigl-studio inspect … | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), isTTY: Boolean(process.stdout.isTTY) })
     .then((code) => { process.exitCode = code; })
     .catch((error: unknown) => {
