@@ -27,9 +27,9 @@ export async function trainCommand(args: string[], context: CommandContext): Pro
 export async function resumeCommand(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('resume', args, { 'max-steps': { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError('rigl-studio resume: expected one run directory, e.g. rigl-studio resume runs/mnist-lenet300-rigl-20261124-101500-ab12');
-  const { run, config } = openRunForResume(resolve(context.cwd, positionals[0]));
+  const { run, config, summary } = openRunForResume(resolve(context.cwd, positionals[0]));
   const maxSteps = parseMaxSteps(values['max-steps']);
-  const done = run.readSummary()?.step ?? 0;
+  const done = summary?.step ?? 0;
   // --max-steps counts all steps of the run; one at or below the checkpoint would train nothing.
   if (maxSteps !== undefined && maxSteps <= done) throw new UsageError(`--max-steps ${maxSteps}: the run is already at step ${done}; give a larger total`);
   return trainWithProgress(config, run, true, maxSteps, context);

@@ -3,6 +3,7 @@
 import { stringify } from 'yaml';
 import { resolveConfigText, ConfigError } from '../config/load.js';
 import type { RiglConfig } from '../config/types.js';
+import type { RunSummary } from '../protocol.js';
 import { isFinalState, isProcessAlive, RunDirectory } from './store.js';
 
 export function createRun(outputRoot: string, config: RiglConfig): RunDirectory {
@@ -10,7 +11,7 @@ export function createRun(outputRoot: string, config: RiglConfig): RunDirectory 
   return RunDirectory.create(outputRoot, config.name, header + stringify(config));
 }
 
-export function openRunForResume(dir: string): { run: RunDirectory; config: RiglConfig } {
+export function openRunForResume(dir: string): { run: RunDirectory; config: RiglConfig; summary?: RunSummary } {
   const run = new RunDirectory(dir);
   if (!run.exists()) throw new ConfigError(`${dir}: not a run directory (no config.yaml)`);
   const summary = run.readSummary();
@@ -18,5 +19,5 @@ export function openRunForResume(dir: string): { run: RunDirectory; config: Rigl
   if (summary && !isFinalState(summary.state) && summary.pid !== undefined && isProcessAlive(summary.pid)) {
     throw new ConfigError(`${dir}: the run is still ${summary.state} (trainer process ${summary.pid})`);
   }
-  return { run, config: resolveConfigText(run.readConfigText(), run.path('config')) };
+  return { run, config: resolveConfigText(run.readConfigText(), run.path('config')), summary };
 }
