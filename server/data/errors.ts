@@ -1,6 +1,7 @@
 // Dataset errors that say which path was read and what was expected there, so a user can fix
 // the config without reading a stack trace; raw fs errors are translated, never passed on.
 import { promises as fs } from 'node:fs';
+import { errorMessage } from '../errors.js';
 
 export class DatasetError extends Error {
   override name = 'DatasetError';
@@ -19,7 +20,7 @@ export function describeFsFailure(error: unknown): string {
     case 'EACCES': case 'EPERM': return 'cannot be read (permission denied)';
     case 'ENOTDIR': return 'is not a folder';
     case 'EISDIR': return 'is a folder, not a file';
-    default: return error instanceof Error ? error.message : String(error);
+    default: return errorMessage(error);
   }
 }
 

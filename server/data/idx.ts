@@ -2,6 +2,7 @@
 // uint32 per dimension, then the values row-major. Gzip-compressed files are accepted as well.
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import { errorMessage } from '../errors.js';
 import { DatasetError, readFileOrExplain } from './errors.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -78,7 +79,7 @@ export async function gunzipIfCompressed(bytes: Uint8Array, source: string): Pro
   try {
     return await gunzipAsync(bytes);
   } catch (error) {
-    throw new DatasetError(`${source}: not a valid gzip file (${error instanceof Error ? error.message : String(error)})`);
+    throw new DatasetError(`${source}: not a valid gzip file (${errorMessage(error)})`);
   }
 }
 

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { createDataset, limitSource, type AugmentationKey, type ExampleSource } from './batching.js';
 import { evaluationGeometry, randomResizedCrop, type Region } from './crop-geometry.js';
+import { errorMessage } from '../errors.js';
 import { DatasetError } from './errors.js';
 import { imagePath, scanImageFolder, type ImageFolder } from './image-folder.js';
 import { createLimiter, type Limiter } from './limiter.js';
@@ -58,7 +59,7 @@ export async function decodeImage(sharp: Sharp, file: string, plan: DecodePlan):
     const { data, info } = await image.toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     return { data, channels: info.channels };
   } catch (error) {
-    throw new DatasetError(`ImageNet: cannot decode ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DatasetError(`ImageNet: cannot decode ${file}: ${errorMessage(error)}`);
   }
 }
 

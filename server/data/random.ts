@@ -1,5 +1,6 @@
 // Seeded randomness for data: one small generator (mulberry32) keyed by a hash of several
 // integers, so every (seed, epoch, example) gets its own reproducible stream, whatever the order.
+import { Mulberry32 } from '../sparse/rng.js';
 
 /** Mixes integers into one 32-bit key (murmur3's finalizer after each value). */
 export function hashSeeds(...values: number[]): number {
@@ -19,20 +20,16 @@ export function hashSeeds(...values: number[]): number {
 }
 
 export class SeededRandom {
-  private state: number;
+  private readonly generator: Mulberry32;
   private spareNormal: number | undefined;
 
   constructor(...seeds: number[]) {
-    this.state = hashSeeds(...seeds);
+    this.generator = new Mulberry32(hashSeeds(...seeds));
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.generator.nextFloat();
   }
 
   /** Uniform in [low, high). */

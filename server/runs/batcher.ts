@@ -37,7 +37,6 @@ export class KeyedBatcher<T> {
     if (!batch) return;
     if (batch.timer) clearTimeout(batch.timer);
     this.pending.delete(key);
-    if (batch.items.length === 0) return;
     this.lastFlush.set(key, this.now());
     this.sink(key, batch.items);
   }

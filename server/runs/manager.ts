@@ -1,9 +1,10 @@
 // The run lifecycle for the language server: start (or queue) trainer processes, stop them (kill
 // after a timeout), resume, detect crashes, relay their events in batches, list runs on disk.
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { resolveConfigText } from '../config/load.js';
 import type { RiglConfig } from '../config/types.js';
+import { errorMessage } from '../errors.js';
 import type { EvalEvent, MaskEvent, RunEvent, RunListItem, RunState, RunSummary, StatusEvent, TrainEvent, TrainerMessage } from '../protocol.js';
 import { KeyedBatcher } from './batcher.js';
 import { createRun, openRunForResume } from './start.js';
@@ -162,9 +163,7 @@ export class RunManager {
     if (!managed.process) {
       const position = this.queue.indexOf(runId);
       if (position >= 0) this.queue.splice(position, 1);
-      this.active.delete(runId);
-      this.record(managed, 'stopped', 'stopped before it started (removed from the queue)');
-      managed.markExited();
+      this.retire(managed, 'stopped', 'stopped before it started (removed from the queue)');
       return { accepted: true };
     }
     if (managed.stopRequested) return { accepted: true };
@@ -211,9 +210,7 @@ export class RunManager {
     for (const runId of this.queue.splice(0)) {
       const managed = this.active.get(runId);
       if (!managed) continue;
-      this.active.delete(runId);
-      this.record(managed, 'stopped', 'the language server shut down before the run started');
-      managed.markExited();
+      this.retire(managed, 'stopped', 'the language server shut down before the run started');
     }
     const running = [...this.active.values()];
     for (const managed of running) {
@@ -249,6 +246,13 @@ export class RunManager {
     return managed;
   }
 
+  /** A run that never got (or lost) its trainer leaves the active set with a recorded final status. */
+  private retire(managed: ManagedRun, state: RunState, message: string): void {
+    this.active.delete(managed.runId);
+    this.record(managed, state, message);
+    managed.markExited();
+  }
+
   private runningCount(): number {
     let count = 0;
     for (const managed of this.active.values()) if (managed.process) count++;
@@ -272,9 +276,7 @@ export class RunManager {
       );
     } catch (error) {
       // e.g. the run directory vanished; the run cannot start, the others are unaffected.
-      this.active.delete(managed.runId);
-      this.record(managed, 'failed', `could not start the trainer: ${error instanceof Error ? error.message : String(error)}`);
-      managed.markExited();
+      this.retire(managed, 'failed', `could not start the trainer: ${errorMessage(error)}`);
     }
   }
 
@@ -410,13 +412,8 @@ function sanitizeConcurrency(value: number | undefined): number {
   return value !== undefined && Number.isFinite(value) && value >= 1 ? Math.floor(value) : 1;
 }
 
-function basename(dir: string): string {
-  return dir.split(/[\\/]/).filter(Boolean).pop() ?? dir;
-}
-
 /** The last status event in events.jsonl, if it is a final one. */
 function lastFinalStatus(run: RunDirectory): StatusEvent | undefined {
-  if (!existsSync(run.path('events'))) return undefined;
   const events = run.readEvents();
   for (let i = events.length - 1; i >= 0; i--) {
     const event = events[i];

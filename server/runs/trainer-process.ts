@@ -93,10 +93,6 @@ export class TrainerProcess {
     });
   }
 
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
   /** Sends a command over IPC; false when the channel is already closed. */
   send(command: TrainerCommand): boolean {
     if (!this.child.connected) return false;

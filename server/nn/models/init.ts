@@ -1,19 +1,14 @@
 // Seeded weight initialisation on the host (so a seed gives the same weights on every backend):
 // torchvision's Kaiming-normal fan-out for convolutions and PyTorch's uniform ±1/√fan_in for fc.
+import { Mulberry32 } from '../../sparse/rng.js';
 
 /** A stream of uniform numbers in [0, 1) for one variable: seeded by the run seed and the variable's name. */
 export function variableStream(seed: number, variableName: string): () => number {
   // FNV-1a over the name, mixed with the seed, then mulberry32.
   let hash = 0x811c9dc5 ^ (seed >>> 0) ^ Math.floor(seed / 4294967296);
   for (let i = 0; i < variableName.length; i++) hash = Math.imul(hash ^ variableName.charCodeAt(i), 0x01000193);
-  let state = hash >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Mulberry32(hash >>> 0);
+  return () => generator.nextFloat();
 }
 
 export function normalValues(size: number, std: number, next: () => number): Float32Array {

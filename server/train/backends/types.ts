@@ -1,5 +1,7 @@
 // What each backend loader reports: whether its backend can run here, and in words why or why not,
 // with what to install when it cannot. backend.ts turns these into the selection and the probe.
+import { errorMessage } from '../../errors.js';
+
 export interface LoadOutcome {
   ok: boolean;
   /** Short, user-facing: "not installed", "no GPU adapter (…)", "SIMD, single thread". */
@@ -13,8 +15,7 @@ export const unavailable = (reason: string, remedy: string): LoadOutcome => ({ o
 
 /** The message of anything thrown, on one line. */
 export function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0].trim();
+  return errorMessage(error).split('\n')[0].trim();
 }
 
 /** True when `error` says `moduleName` itself is absent (not one of its own dependencies). */

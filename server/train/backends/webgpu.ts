@@ -7,6 +7,8 @@ import { available, errorText, isModuleMissing, unavailable, type LoadOutcome } 
 
 const REMEDY = "WebGPU needs the 'webgpu' npm package (Dawn) and a GPU with a Vulkan driver (libvulkan1 and the vendor's ICD, e.g. NVIDIA's driver)";
 const ADAPTER_TIMEOUT_MS = 10_000;
+/** Why no adapter came back: findAdapter has already checked that the Vulkan loader is installed. */
+const NO_VULKAN_DEVICE = 'Dawn found no usable Vulkan device';
 
 interface DawnModule {
   create(flags: string[]): GpuLike;
@@ -46,7 +48,7 @@ function findAdapter(): Promise<{ outcome: LoadOutcome; gpu?: GpuLike; dawn?: Da
     try {
       const gpu = dawn.create([]);
       const adapter = await withTimeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), ADAPTER_TIMEOUT_MS);
-      if (!adapter) return { outcome: unavailable(`no GPU adapter (${whyNoAdapter()})`, REMEDY) };
+      if (!adapter) return { outcome: unavailable(`no GPU adapter (${NO_VULKAN_DEVICE})`, REMEDY) };
       const info = adapter.info;
       const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'GPU adapter found';
       if (adapter.isFallbackAdapter || info?.isFallbackAdapter || SOFTWARE_ADAPTER.test(name)) {
@@ -91,7 +93,7 @@ async function probeAdapterInChild(): Promise<LoadOutcome | undefined> {
   } catch {
     return unavailable(`the adapter probe gave no answer (${output.slice(0, 200)})`, REMEDY);
   }
-  if (result.error === 'none') return unavailable(`no GPU adapter (${whyNoAdapter()})`, REMEDY);
+  if (result.error === 'none') return unavailable(`no GPU adapter (${NO_VULKAN_DEVICE})`, REMEDY);
   if (result.error) return unavailable(`no GPU adapter (${result.error})`, REMEDY);
   if (result.fallback || SOFTWARE_ADAPTER.test(result.name ?? '')) return unavailable(`only a software (CPU) adapter: ${result.name}`, REMEDY);
   return undefined;
@@ -102,10 +104,6 @@ function vulkanLoaderPresent(): boolean {
   if (process.platform !== 'linux') return true;
   const libDirs = [...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/usr/local/lib', '/lib/x86_64-linux-gnu'];
   return libDirs.some((dir) => existsSync(`${dir}/libvulkan.so.1`));
-}
-
-function whyNoAdapter(): string {
-  return vulkanLoaderPresent() ? 'Dawn found no usable Vulkan device' : 'libvulkan.so.1 is not installed';
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -67,10 +67,10 @@ function interleavePhases(backend: BackendWasm, phases: Phase[], g: ConvGeometry
 }
 
 /** Phase outputs q ∈ [first, end) cover the padded input positions j ∈ [pad, pad + size). */
-function phaseRanges(size: number, pad: number, stride: number): { first: number; end: number; count: number } {
+function phaseRanges(size: number, pad: number, stride: number): { first: number; end: number } {
   const first = Math.floor(pad / stride);
   const end = Math.ceil((pad + size) / stride);
-  return { first, end, count: end - first };
+  return { first, end };
 }
 
 /** Number of filter taps k < filterSize with k ≡ phase (mod stride). */
