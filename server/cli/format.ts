@@ -7,9 +7,7 @@ export function compactNumber(value: number): string {
   return String(Math.round(value));
 }
 
-export function percent(value: number, digits = 1): string {
-  return `${(value * 100).toFixed(digits)}%`;
-}
+export { percentText as percent } from '../config/numbers.js';
 
 /** Render rows as aligned columns; numeric-looking columns are right-aligned. */
 export function table(header: string[], rows: string[][]): string {

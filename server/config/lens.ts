@@ -2,9 +2,8 @@
 // factors, steps and mask updates). Nothing while the config has errors.
 import type { CodeLens } from 'vscode-languageserver-types';
 import { analyzeConfigText } from './resolve.js';
-import { configProblems } from './diagnostics.js';
+import { createValidationContext, runSemanticValidators } from './validators/index.js';
 import { planSummaryLine } from './plan-summary.js';
-import { buildPlan } from '../sparse/plan.js';
 
 // The lens must not depend on the file system: dataset paths count as present here.
 const OFFLINE_ENVIRONMENT = { fileExists: () => true };
@@ -13,10 +12,15 @@ export function codeLenses(text: string): CodeLens[] {
   const analysis = analyzeConfigText(text);
   const { config } = analysis;
   if (!config) return [];
-  if (configProblems(text, OFFLINE_ENVIRONMENT, analysis).some((problem) => problem.severity === 'error')) return [];
+  // A config is resolved only when its schema has no errors, so the semantic checks remain.
+  const context = createValidationContext(text, analysis.doc, config, OFFLINE_ENVIRONMENT);
+  if (runSemanticValidators(context).some((problem) => problem.severity === 'error')) return [];
+  // The plan the validators built (once); undefined when the planner fails.
+  const plan = context.plan();
+  if (!plan) return [];
   let title: string;
   try {
-    title = planSummaryLine(buildPlan(config), config.sparsity.method);
+    title = planSummaryLine(plan, config.sparsity.method);
   } catch {
     return [];
   }

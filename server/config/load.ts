@@ -52,14 +52,17 @@ export function resolveConfigText(text: string, file: string, overrides: readonl
   return analysis.config;
 }
 
-/** Read and resolve a config file; messages name it as `displayName` (the path the user typed). */
-export function loadConfigFile(file: string, overrides: readonly string[] = [], displayName = file): RiglConfig {
-  let text: string;
+/** Read a config file's text; throws a ConfigError naming it as `displayName` when it cannot be read. */
+export function readConfigFile(file: string, displayName = file): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(code === 'ENOENT' ? `${displayName}: no such file` : code === 'EISDIR' ? `${displayName}: is a directory, expected a *.rigl.yaml file` : `${displayName}: cannot read (${code ?? String(error)})`);
   }
-  return resolveConfigText(text, displayName, overrides);
+}
+
+/** Read and resolve a config file; messages name it as `displayName` (the path the user typed). */
+export function loadConfigFile(file: string, overrides: readonly string[] = [], displayName = file): RiglConfig {
+  return resolveConfigText(readConfigFile(file, displayName), displayName, overrides);
 }

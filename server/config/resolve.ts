@@ -1,9 +1,11 @@
 // Text of a *.rigl.yaml → problems with exact offsets, and (when there are no errors) the
 // resolved, defaulted RiglConfig. Schema checks only; semantic checks live in validators.ts.
-import { isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import Ajv, { type ErrorObject } from 'ajv';
 import { RIGL_CONFIG_SCHEMA, schemaAt, type SchemaNode } from './schema.js';
 import { nearest, type ConfigProblem } from './problems.js';
+import { rangeText } from './schema-docs.js';
+import { pairIn } from './yaml-edits.js';
 import type { RiglConfig } from './types.js';
 
 export interface ConfigAnalysis {
@@ -70,8 +72,7 @@ function problemFromAjv(doc: Document.Parsed, error: ErrorObject): ConfigProblem
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);
-      const parent = schemaAt(path);
-      const valid = Object.keys(parent?.properties ?? {});
+      const valid = Object.keys(schema?.properties ?? {});
       const suggestion = nearest(key, valid);
       const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : valid.length ? ` Valid keys: ${valid.join(', ')}.` : '';
       return { code: 'unknown-key', severity: 'error', message: `Unknown key \`${key}\` in ${where}.${hint}`, path: [...path, key], range: keyRange(doc, [...path, key]), data: { key, suggestion, valid } };
@@ -103,7 +104,7 @@ function rangeProblem(doc: Document.Parsed, path: (string | number)[], schema: S
   const low = schema.minimum ?? schema.exclusiveMinimum;
   const highInclusive = schema.maximum !== undefined;
   const high = schema.maximum ?? schema.exclusiveMaximum;
-  const interval = `${low === undefined ? '(−∞' : (lowInclusive ? '[' : '(') + low}, ${high === undefined ? '∞)' : high + (highInclusive ? ']' : ')')}`;
+  const interval = rangeText(schema) ?? '(−∞, ∞)';
   const value = Number(doc.getIn(path));
   // The nearest allowed value: the bound itself, or a step inside an exclusive bound.
   let clampTo = value;
@@ -155,8 +156,7 @@ export function keyRange(doc: Document.Parsed, path: readonly (string | number)[
   const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
   const last = path[path.length - 1];
   if (isMap(parent)) {
-    const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(last));
-    const key = pair?.key as YamlNode | undefined;
+    const key = pairIn(parent, last)?.key;
     if (key?.range) return [key.range[0], key.range[1]];
   }
   return valueRange(doc, path.slice(0, -1));

@@ -30,12 +30,6 @@ export function rangeText(node: SchemaNode): string | undefined {
   return `${left}, ${right}`;
 }
 
-/** The documentation of one enum value, if the schema has it. */
-export function enumValueDescription(node: SchemaNode, value: string): string | undefined {
-  const index = node.enum?.findIndex((v) => String(v) === value) ?? -1;
-  return index >= 0 ? node.enumDescriptions?.[index] : undefined;
-}
-
 /** Markdown for a key: title, description, default, range and values (the current one in bold). */
 export function schemaMarkdown(path: KeyPath, node: SchemaNode, currentValue?: string): string {
   const parts = [`**\`${path.join('.')}\`** · ${node.enum ? (node.type ?? 'value') : typeLabel(node)}`];

@@ -1,6 +1,6 @@
 // Text edits that keep a YAML config well-formed: insert `key: value` into a block or flow
 // mapping with the right indentation, and remove a pair (its whole lines, or its flow entry).
-import { isMap, isPair, isScalar, parseDocument, stringify, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, parseDocument, stringify, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import type { TextEdit } from 'vscode-languageserver-types';
 import { toLspRange } from './lsp-range.js';
 
@@ -10,13 +10,13 @@ function edit(text: string, start: number, end: number, newText: string): TextEd
   return { range: toLspRange(text, [start, end]), newText };
 }
 
-function mappingAt(text: string, path: KeyPath): YAMLMap | undefined {
-  const doc = parseDocument(text);
+function mappingAt(doc: Document, path: KeyPath): YAMLMap | undefined {
   const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
   return isMap(node) ? node : undefined;
 }
 
-function pairIn(map: YAMLMap, key: string | number): Pair<YamlNode, YamlNode | null> | undefined {
+/** The pair of `map` whose scalar key reads as `key`. */
+export function pairIn(map: YAMLMap, key: string | number): Pair<YamlNode, YamlNode | null> | undefined {
   return map.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(key)) as Pair<YamlNode, YamlNode | null> | undefined;
 }
 
@@ -37,7 +37,7 @@ function pairEnd(pair: Pair<YamlNode, YamlNode | null>): number {
 
 /** Insert `key: value` as the last entry of the mapping at `parentPath` ([] = the document). */
 export function insertKeyEdit(text: string, parentPath: KeyPath, key: string, value: unknown): TextEdit | undefined {
-  const map = mappingAt(text, parentPath);
+  const map = mappingAt(parseDocument(text), parentPath);
   if (!map || !map.range) return undefined;
   if (map.flow) {
     const entry = `${key}: ${stringify(value, { collectionStyle: 'flow' }).trimEnd()}`;
@@ -59,10 +59,11 @@ export function insertKeyEdit(text: string, parentPath: KeyPath, key: string, va
  * mapping, the parent pair goes too (an empty `key:` would be null, not a mapping).
  */
 export function removePairEdit(text: string, path: KeyPath): TextEdit | undefined {
+  const doc = parseDocument(text);
   let target = [...path];
   for (;;) {
     const parentPath = target.slice(0, -1);
-    const parent = mappingAt(text, parentPath);
+    const parent = mappingAt(doc, parentPath);
     const pair = parent && pairIn(parent, target[target.length - 1]);
     if (!parent || !pair?.key.range) return undefined;
     if (!parent.flow && parent.items.length === 1 && parentPath.length > 0) {

@@ -23,10 +23,6 @@ export class ServerStatusReporter {
     this.send();
   }
 
-  get current(): ServerStatus {
-    return this.status;
-  }
-
   private send(): void {
     if (!this.ready) return;
     const text = JSON.stringify(this.status);

@@ -46,9 +46,15 @@ export function globToRegExp(pattern: string): RegExp {
 }
 
 /** The override pattern that applies to a layer: an exact name wins over globs; among globs, the first listed. */
+/** Whether an override pattern names a layer: its exact name, or a glob (only patterns with * or ? are globs). */
+export function patternMatches(pattern: string, name: string): boolean {
+  if (pattern === name) return true;
+  return /[*?]/.test(pattern) && globToRegExp(pattern).test(name);
+}
+
 export function matchOverride(name: string, overrides: Readonly<Record<string, number>>): string | undefined {
   if (Object.prototype.hasOwnProperty.call(overrides, name)) return name;
-  return Object.keys(overrides).find((pattern) => /[*?]/.test(pattern) && globToRegExp(pattern).test(name));
+  return Object.keys(overrides).find((pattern) => patternMatches(pattern, name));
 }
 
 function rawScore(shape: readonly number[], distribution: Distribution, power: number): number {

@@ -2,16 +2,8 @@
 // the sparsity it sets silently does nothing (usually a typo in a layer name).
 import type { ConfigProblem } from '../problems.js';
 import { nearest } from '../problems.js';
-import { globToRegExp } from '../../sparse/distribution.js';
+import { patternMatches } from '../../sparse/distribution.js';
 import type { ValidationContext } from './context.js';
-
-function matchesAnyLayer(pattern: string, layerNames: readonly string[]): boolean {
-  if (layerNames.includes(pattern)) return true;
-  // Like matchOverride: only patterns with * or ? are globs.
-  if (!/[*?]/.test(pattern)) return false;
-  const regex = globToRegExp(pattern);
-  return layerNames.some((name) => regex.test(name));
-}
 
 /** Layer names plus the stage globs a user would write (layer1.*, layer1.0.*). */
 export function overrideCandidates(layerNames: readonly string[]): string[] {
@@ -26,13 +18,14 @@ export function overrideCandidates(layerNames: readonly string[]): string[] {
 export function overridesMatchNothing(context: ValidationContext): ConfigProblem[] {
   const { sparsity } = context.config;
   if (sparsity.method === 'dense') return []; // reported as ignored-setting
+  if (Object.keys(sparsity.overrides).length === 0) return [];
   const plan = context.plan();
   if (!plan) return [];
   const names = plan.layers.map((layer) => layer.name);
   const candidates = /[*?]/.test(Object.keys(sparsity.overrides).join('')) ? overrideCandidates(names) : names;
   const problems: ConfigProblem[] = [];
   for (const pattern of Object.keys(sparsity.overrides)) {
-    if (matchesAnyLayer(pattern, names)) continue;
+    if (names.some((name) => patternMatches(pattern, name))) continue;
     const suggestion = nearest(pattern, /[*?]/.test(pattern) ? candidates : names);
     const examples = names.slice(0, 4).join(', ');
     problems.push({
