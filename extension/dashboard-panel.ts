@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { renderDashboardHtml } from '../media/dashboard/html.js';
 import type { HostMessage, RunHistory, WebviewMessage } from '../media/dashboard/messages.js';
-import { RunHistoryRequest, type RunEvent } from '../server/protocol.js';
+import { RunHistoryRequest } from '../server/protocol.js';
 import type { Ctx } from './context.js';
 import { decodePngDataUrl } from './pure/data-url.js';
 import { dashboardKey, dashboardTitle, readPersistedRunIds, runIdsFromTitle } from './pure/dashboard-ids.js';
@@ -18,7 +18,6 @@ export class DashboardPanel {
   private static readonly panels = new Map<string, DashboardPanel>();
 
   private readonly disposables: vscode.Disposable[] = [];
-  private wasVisible: boolean;
   /** Live events that arrived while a snapshot was being fetched: posted right after it. */
   private heldBack?: RunEvents[];
   private snapshotGeneration = 0;
@@ -83,7 +82,6 @@ export class DashboardPanel {
   }
 
   private constructor(private readonly ctx: Ctx, readonly panel: vscode.WebviewPanel, readonly runIds: string[]) {
-    this.wasVisible = panel.visible;
     DashboardPanel.panels.set(dashboardKey(runIds), this);
     void this.remember();
     panel.iconPath = {
@@ -94,11 +92,6 @@ export class DashboardPanel {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((message: unknown) => void this.onMessage(message)),
-      panel.onDidChangeViewState(({ webviewPanel }) => {
-        // Hidden dashboards get no events; shown again, they get everything at once.
-        if (webviewPanel.visible && !this.wasVisible) void this.sendSnapshot();
-        this.wasVisible = webviewPanel.visible;
-      }),
       ctx.runs.onDidReceiveEvents((batch) => this.onRunEvents(batch)),
     );
   }
@@ -158,7 +151,7 @@ export class DashboardPanel {
     this.heldBack = undefined;
     this.post({ type: 'snapshot', runs: histories.filter((history): history is RunHistory => history !== undefined) });
     // Events read from disk and also relayed live may repeat: the dashboard redraws a repeated step.
-    for (const batch of heldBack) this.post({ type: 'events', runId: batch.runId, events: batch.events as RunEvent[] });
+    for (const batch of heldBack) this.post({ type: 'events', runId: batch.runId, events: batch.events });
   }
 
   private post(message: HostMessage): void {

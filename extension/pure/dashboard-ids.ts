@@ -1,6 +1,7 @@
 // Identity of a dashboard panel: the set of runs it shows (one run, or several in compare mode),
 // its tab title, and reading the run ids back from a revived webview's persisted state.
 import { createHash } from 'node:crypto';
+import { restoreState } from '../../media/dashboard/messages.js';
 
 /** The same runs in any order are the same dashboard. */
 export function dashboardKey(runIds: readonly string[]): string {
@@ -29,8 +30,6 @@ export function runIdsFromTitle(title: string): string[] | undefined {
 
 /** Run ids the webview persisted with setState, if it did (`runIds: string[]`). */
 export function readPersistedRunIds(state: unknown): string[] | undefined {
-  if (typeof state !== 'object' || state === null) return undefined;
-  const runIds = (state as { runIds?: unknown }).runIds;
-  if (!Array.isArray(runIds) || runIds.length === 0 || !runIds.every((id) => typeof id === 'string')) return undefined;
-  return runIds as string[];
+  const { runIds } = restoreState(state);
+  return runIds?.length ? runIds : undefined;
 }

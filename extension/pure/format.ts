@@ -1,11 +1,7 @@
 // Short human-readable texts for runs: the runs view's description and tooltip lines and the
 // status bar's text. Pure string building, so tests check the exact wording.
-import type { RunState } from '../../server/protocol.js';
+import { formatPercent } from '../../media/dashboard/format.js';
 import type { RunRow } from './run-table.js';
-
-export function formatPercent(fraction: number): string {
-  return `${(fraction * 100).toFixed(1)}%`;
-}
 
 /** 80 → "1m20s", 3725 → "1h02m", 9 → "9s". */
 export function formatDuration(seconds: number): string {
@@ -24,15 +20,10 @@ export function formatSteps(row: Pick<RunRow, 'step' | 'totalSteps'>): string {
   return row.totalSteps > 0 ? `step ${row.step}/${row.totalSteps}` : `step ${row.step}`;
 }
 
-const STATE_WORDS: Record<RunState, string> = {
-  queued: 'queued', starting: 'starting', running: 'running', stopping: 'stopping',
-  completed: 'completed', stopped: 'stopped', failed: 'failed', killed: 'killed',
-};
-
 /** "best 97.9% · step 3000/3000"; live runs lead with their state ("running · step 1200/3000"). */
 export function describeRun(row: RunRow): string {
   const parts: string[] = [];
-  if (row.state !== 'completed') parts.push(STATE_WORDS[row.state]);
+  if (row.state !== 'completed') parts.push(row.state);
   if (row.bestTop1 !== undefined) parts.push(`best ${formatPercent(row.bestTop1)}`);
   parts.push(formatSteps(row));
   return parts.join(' · ');
@@ -40,7 +31,7 @@ export function describeRun(row: RunRow): string {
 
 /** Markdown lines for the runs view's tooltip. */
 export function runTooltipLines(row: RunRow): string[] {
-  const lines = [`**${escapeMarkdown(row.name)}** — ${STATE_WORDS[row.state]}`, '', `- run: \`${row.runId}\``, `- ${formatSteps(row)}`];
+  const lines = [`**${escapeMarkdown(row.name)}** — ${row.state}`, '', `- run: \`${row.runId}\``, `- ${formatSteps(row)}`];
   if (row.bestTop1 !== undefined) lines.push(`- best top-1: ${formatPercent(row.bestTop1)}`);
   if (row.lastLoss !== undefined) lines.push(`- last training loss: ${formatLoss(row.lastLoss)}`);
   if (row.message) lines.push(`- ${escapeMarkdown(row.message)}`);

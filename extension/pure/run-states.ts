@@ -1,13 +1,13 @@
 // Which runs each command may act on, by state: live runs can be stopped, interrupted ones
 // resumed, finished ones deleted. Pure, so unit tests and the extension share one definition.
-import type { RunState } from '../../server/protocol.js';
+import { FINAL_STATES, type RunState } from '../../server/protocol.js';
 
-const LIVE: readonly RunState[] = ['queued', 'starting', 'running', 'stopping'];
-const RESUMABLE: readonly RunState[] = ['stopped', 'failed', 'killed'];
+/** Final states but 'completed': interrupted runs, which have checkpoints to continue from. */
+const RESUMABLE: readonly RunState[] = FINAL_STATES.filter((state) => state !== 'completed');
 
 /** A trainer is (or is about to be) working on the run: it must not be resumed or deleted. */
 export function isLive(state: RunState): boolean {
-  return LIVE.includes(state);
+  return !FINAL_STATES.includes(state);
 }
 
 /** A run that ended before its last step and has checkpoints to continue from. */

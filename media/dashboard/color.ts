@@ -37,22 +37,3 @@ export function withAlpha(css: string, alpha: number): string {
   const color = parseColor(css);
   return color ? toCss({ ...color, a: color.a * alpha }) : css;
 }
-
-/** Linear mix of two colours, t = 0 gives `from`. */
-export function mixColors(from: string, to: string, t: number): string {
-  const a = parseColor(from);
-  const b = parseColor(to);
-  if (!a || !b) return from;
-  return toCss({ r: a.r + (b.r - a.r) * t, g: a.g + (b.g - a.g) * t, b: a.b + (b.b - a.b) * t, a: a.a + (b.a - a.a) * t });
-}
-
-/** WCAG relative luminance, for picking readable text over a colour. */
-export function luminance(css: string): number {
-  const color = parseColor(css);
-  if (!color) return 0;
-  const channel = (v: number) => {
-    const s = v / 255;
-    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  };
-  return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b);
-}

@@ -30,11 +30,6 @@ export function writeColor(fraction: number, rgba: Uint8ClampedArray, offset: nu
   rgba[offset + 3] = 255;
 }
 
-export function colorCss(fraction: number): string {
-  const index = Math.round(Math.min(1, Math.max(0, fraction)) * 255) * 3;
-  return `rgb(${TABLE[index]}, ${TABLE[index + 1]}, ${TABLE[index + 2]})`;
-}
-
 /** A horizontal gradient of the scale, for the legend. */
 export function paintLegend(canvas: HTMLCanvasElement): void {
   const context = canvas.getContext('2d');

@@ -4,8 +4,6 @@ import { formatDuration, formatInteger, formatPercent } from '../format.js';
 import type { RunModel } from '../model/run-model.js';
 import { h } from './dom.js';
 
-const FINAL = new Set(['completed', 'stopped', 'failed', 'killed']);
-
 interface Card {
   run: RunModel;
   name: HTMLElement;
@@ -84,7 +82,6 @@ export class RunHeader {
 
   private eta(run: RunModel): string {
     if (run.state === 'completed') return 'done';
-    if (run.state && FINAL.has(run.state)) return '—';
     if (run.state !== 'running' || !run.totalSteps) return '—';
     const seconds = run.rate.etaSeconds(run.step, run.totalSteps);
     return seconds === undefined ? 'measuring…' : formatDuration(seconds);
