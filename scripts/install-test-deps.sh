@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Installs what the webview tests need outside npm: Debian's Chromium and a basic font set.
-# Idempotent and quiet on success: does nothing when /usr/bin/chromium is already there.
+# Installs what the test tiers need outside npm, from Debian: Chromium (webview tests; its
+# SwiftShader Vulkan driver with libvulkan1 runs the webgpu tier) and PyTorch (the pytorch engine).
+# Idempotent and quiet on success: installs only what is missing.
 set -euo pipefail
 
-if [ -x /usr/bin/chromium ]; then
+need=()
+have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+for pkg in chromium fonts-dejavu-core libvulkan1 python3-torch python3-torchvision; do
+  have "$pkg" || need+=("$pkg")
+done
+if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
 
@@ -15,10 +21,11 @@ fi
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 export DEBIAN_FRONTEND=noninteractive
+echo "install-test-deps: installing ${need[*]} (Debian packages; a few minutes the first time)" >&2
 # Output goes to a log that is shown only when a step fails.
-if ! { $SUDO apt-get update -q && $SUDO apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core; } >"$log" 2>&1; then
+if ! { $SUDO apt-get update -q && $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"; } >"$log" 2>&1; then
   cat "$log" >&2
-  echo "install-test-deps: installing chromium failed" >&2
+  echo "install-test-deps: installing ${need[*]} failed" >&2
   exit 1
 fi
 
