@@ -6,6 +6,7 @@ import type { BackendName } from '../server/config/types.js';
 import type { SparsityConfig } from '../server/config/types.js';
 import { getModelSpec } from '../server/nn/specs.js';
 import { layerDensities } from '../server/sparse/distribution.js';
+import { activeCount, sizeOf } from '../server/sparse/masks.js';
 import { topKMaskDirect, topKMaskPrefiltered } from '../server/sparse/topk.js';
 import { createInitialMasks, createUpdater, type UpdaterLayer } from '../server/sparse/updaters/index.js';
 
@@ -23,14 +24,15 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-interface LayerTensors { layer: UpdaterLayer; mask: tf.Tensor; weight: tf.Tensor; gradient: tf.Tensor }
+interface LayerTensors { layer: UpdaterLayer; mask: tf.Tensor; active: number; weight: tf.Tensor; gradient: tf.Tensor }
 
 /** Times updater.update over `subset` with a fresh updater (its gradient sums are consumed by an update). */
-function timeUpdate(subset: readonly LayerTensors[], allLayers: readonly UpdaterLayer[]): number {
+async function timeUpdate(subset: readonly LayerTensors[], allLayers: readonly UpdaterLayer[]): Promise<number> {
   const updater = createUpdater('rigl', config, { totalSteps: 100_000, seed: 0, layers: allLayers });
   updater.observeGradients(STEP, new Map(subset.map((t) => [t.layer.name, t.gradient])));
   const start = performance.now();
-  const updates = updater.update({ step: STEP, layers: subset.map((t) => ({ name: t.layer.name, weight: t.weight, mask: t.mask })) });
+  // update() ends with its one batched read of the counts, so the time includes the device's work.
+  const updates = await updater.update({ step: STEP, layers: subset.map((t) => ({ name: t.layer.name, weight: t.weight, mask: t.mask, active: t.active })) });
   const elapsed = performance.now() - start;
   tf.dispose(updates.flatMap((u) => [u.mask, u.keep]));
   updater.dispose();
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
   const tensors: LayerTensors[] = layers.map((layer, i) => {
     const mask = masks.get(layer.name)!;
     return {
-      layer, mask,
+      layer, mask, active: activeCount(layer.density, sizeOf(layer.shape)),
       weight: tf.tidy(() => tf.mul(tf.randomNormal(layer.shape as number[], 0, 0.05, 'float32', 2 * i), mask)),
       gradient: tf.randomNormal(layer.shape as number[], 0, 1e-3, 'float32', 2 * i + 1),
     };
@@ -57,11 +59,17 @@ async function main(): Promise<void> {
   const params = spec.layers.reduce((a, l) => a + l.params, 0);
   console.log(`ResNet-50: ${layers.length} layers, ${(params / 1e6).toFixed(2)} M weights, ERK ${SPARSITY}, ${backend} backend, update at t = ${STEP}`);
 
-  timeUpdate(tensors, layers); // warm-up
-  const totals = Array.from({ length: REPEATS }, () => timeUpdate(tensors, layers));
+  await timeUpdate(tensors, layers); // warm-up
+  const totals: number[] = [];
+  for (let r = 0; r < REPEATS; r++) totals.push(await timeUpdate(tensors, layers));
   console.log(`full RigL mask update: median ${median(totals).toFixed(0)} ms (runs: ${totals.map((t) => t.toFixed(0)).join(', ')} ms)`);
 
-  const perLayer = tensors.map((t) => ({ name: t.layer.name, size: t.mask.size, density: t.layer.density, ms: median(Array.from({ length: REPEATS }, () => timeUpdate([t], layers))) }));
+  const perLayer: { name: string; size: number; density: number; ms: number }[] = [];
+  for (const t of tensors) {
+    const runs: number[] = [];
+    for (let r = 0; r < REPEATS; r++) runs.push(await timeUpdate([t], layers));
+    perLayer.push({ name: t.layer.name, size: t.mask.size, density: t.layer.density, ms: median(runs) });
+  }
   console.log('slowest layers (median of 3):');
   for (const l of [...perLayer].sort((a, b) => b.ms - a.ms).slice(0, 5)) {
     console.log(`  ${l.name.padEnd(22)} ${String(l.size).padStart(8)} weights, density ${l.density.toFixed(3)}: ${l.ms.toFixed(0)} ms`);

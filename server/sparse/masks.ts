@@ -52,11 +52,3 @@ export function initialMask(shape: readonly number[], density: number, seed: num
 export function denseMask(shape: readonly number[]): tf.Tensor {
   return tf.ones([...shape], 'float32');
 }
-
-/** The number of ones of a 0/1 mask, read to the host (a small read; update steps only). */
-export function countOnes(mask: tf.Tensor): number {
-  const sum = tf.sum(mask);
-  const value = sum.dataSync()[0];
-  sum.dispose();
-  return value;
-}

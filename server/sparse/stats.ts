@@ -2,7 +2,7 @@
 // Liu et al. 2021), and the global sparsity/ITOP/FLOPs of a mask event, with checkpoint state.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerMaskStats, MaskEvent } from '../protocol.js';
-import { countOnes } from './masks.js';
+import { DeviceReads, queueCount } from './device-reads.js';
 import type { LayerUpdate } from './types.js';
 
 export interface StatsLayer {
@@ -15,6 +15,9 @@ export interface StatsLayer {
 
 /** What a mask event carries besides type, step, epoch and time. */
 export type MaskStatsRecord = Pick<MaskEvent, 'updateFraction' | 'layers' | 'global'>;
+
+/** A layer's starting mask with its host-known count of ones; undefined: the layer is not masked. */
+export type InitialMask = { mask: tf.Tensor; active: number } | undefined;
 
 const STATE_PREFIX = 'ever_active/';
 
@@ -29,13 +32,13 @@ interface LayerState {
 export class MaskStatsTracker {
   private readonly states: LayerState[];
 
-  /** `masks` are the initial masks in layer order (undefined: the layer is not masked, i.e. all ones); they are copied. */
-  constructor(private readonly layers: readonly StatsLayer[], masks: readonly (tf.Tensor | undefined)[]) {
+  /** `masks` are the initial masks in layer order with their counts (no read needed); the masks are copied. */
+  constructor(private readonly layers: readonly StatsLayer[], masks: readonly InitialMask[]) {
     if (masks.length !== layers.length) throw new Error(`stats: ${layers.length} layers but ${masks.length} masks`);
     this.states = layers.map((layer, i) => {
-      const mask = masks[i];
-      if (!mask) return { everActiveCount: layer.params, active: layer.params, targetDensity: 1 };
-      const active = countOnes(mask);
+      const initial = masks[i];
+      if (!initial) return { everActiveCount: layer.params, active: layer.params, targetDensity: 1 };
+      const { mask, active } = initial;
       return { everActive: tf.keep(tf.clone(mask)), everActiveCount: active, active, targetDensity: active / layer.params };
     });
   }
@@ -52,24 +55,42 @@ export class MaskStatsTracker {
 
   /**
    * Fold one mask update in: `masks` are the masks now in force, in layer order (undefined for
-   * unmasked layers); `updates` give the counts of the layers that were updated.
+   * unmasked layers). The ever-active unions are updated on the device and their counts queued
+   * on `reads`; after reads.read(), the returned function takes the updates (their counts give
+   * the active, dropped and grown figures; layers without one keep their count) and f(t).
    */
-  record(updates: readonly LayerUpdate[], masks: readonly (tf.Tensor | undefined)[], updateFraction: number): MaskStatsRecord {
+  stageRecord(masks: readonly (tf.Tensor | undefined)[], reads: DeviceReads): (updates: readonly LayerUpdate[], updateFraction: number) => MaskStatsRecord {
     if (masks.length !== this.layers.length) throw new Error(`stats: ${this.layers.length} layers but ${masks.length} masks`);
-    const byName = new Map(updates.map((update) => [update.name, update]));
-    for (const name of byName.keys()) this.indexOf(name);
-    this.states.forEach((state, i) => {
+    const everActiveCounts = this.states.map((state, i) => {
       const mask = masks[i];
-      const update = byName.get(this.layers[i].name);
-      if (!mask || !state.everActive) return;
+      if (!mask || !state.everActive) return undefined;
       const previous = state.everActive;
       state.everActive = tf.keep(tf.maximum(previous, mask));
       previous.dispose();
-      state.everActiveCount = countOnes(state.everActive);
-      state.active = update ? update.counts.active : countOnes(mask);
-      if (update) state.targetDensity = update.targetDensity;
+      return queueCount(reads, state.everActive);
     });
-    return this.snapshot(byName, updateFraction);
+    return (updates, updateFraction) => {
+      const byName = new Map(updates.map((update) => [update.name, update]));
+      for (const name of byName.keys()) this.indexOf(name);
+      this.states.forEach((state, i) => {
+        const everActiveCount = everActiveCounts[i];
+        if (!everActiveCount) return;
+        state.everActiveCount = everActiveCount();
+        const update = byName.get(this.layers[i].name);
+        if (!update) return;
+        state.active = update.counts.active;
+        state.targetDensity = update.targetDensity;
+      });
+      return this.snapshot(byName, updateFraction);
+    };
+  }
+
+  /** stageRecord with its own single read. */
+  async record(updates: readonly LayerUpdate[], masks: readonly (tf.Tensor | undefined)[], updateFraction: number): Promise<MaskStatsRecord> {
+    const reads = new DeviceReads();
+    const finish = this.stageRecord(masks, reads);
+    await reads.read();
+    return finish(updates, updateFraction);
   }
 
   private snapshot(updates: ReadonlyMap<string, LayerUpdate>, updateFraction: number): MaskStatsRecord {
@@ -129,15 +150,25 @@ export class MaskStatsTracker {
     return state;
   }
 
-  /** Restores the ever-active masks present in `state` (as copies); other layers keep theirs. */
-  setState(state: ReadonlyMap<string, tf.Tensor>): void {
+  /**
+   * Restores the ever-active masks present in `state` (as copies; other layers keep theirs) and
+   * the active counts `active` gives for masked layers (host-known after a restore's read); their
+   * ever-active counts come back in one read.
+   */
+  async setState(state: ReadonlyMap<string, tf.Tensor>, active?: ReadonlyMap<string, number>): Promise<void> {
+    const reads = new DeviceReads();
+    const pending: [LayerState, () => number][] = [];
     this.states.forEach((layerState, i) => {
+      const known = active?.get(this.layers[i].name);
+      if (known !== undefined && layerState.everActive) layerState.active = known;
       const saved = state.get(STATE_PREFIX + this.layers[i].name);
       if (!saved || !layerState.everActive || saved === layerState.everActive) return;
       layerState.everActive.dispose();
       layerState.everActive = tf.keep(tf.clone(saved));
-      layerState.everActiveCount = countOnes(saved);
+      pending.push([layerState, queueCount(reads, layerState.everActive)]);
     });
+    await reads.read();
+    for (const [layerState, count] of pending) layerState.everActiveCount = count();
   }
 
   dispose(): void {

@@ -2,6 +2,7 @@
 // positions to zero out. Updaters never take an optimizer step; the trainer applies their result.
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Method } from '../config/types.js';
+import type { DeviceReads } from './device-reads.js';
 
 export interface MaskedLayer {
   name: string;
@@ -9,6 +10,11 @@ export interface MaskedLayer {
   weight: Tensor;
   /** Binary float32 mask of W's shape. */
   mask: Tensor;
+  /**
+   * Ones in `mask`, tracked on the host (the plan's count, then each update's counts.active), so
+   * an update knows n and k without reading the device.
+   */
+  active: number;
 }
 
 export interface UpdateInput {
@@ -36,6 +42,11 @@ export interface LayerUpdate {
   targetDensity: number;
 }
 
+/** A layer update whose device work is queued; counts() answers once its DeviceReads has been read. */
+export interface StagedLayerUpdate extends Omit<LayerUpdate, 'counts'> {
+  counts(): LayerUpdateCounts;
+}
+
 /** One per method (rigl, set, snfs, static, gmp, dense), made by createUpdater. */
 export interface SparseUpdater {
   readonly method: Method;
@@ -49,8 +60,13 @@ export interface SparseUpdater {
   observeGradients(step: number, gradients: ReadonlyMap<string, Tensor>): void;
   /** f(t): the fraction of active weights replaced at step t. */
   updateFraction(step: number): number;
-  /** Compute the new masks at an update step. */
-  update(input: UpdateInput): LayerUpdate[];
+  /**
+   * Queue the new masks' device work at an update step, and the counts it needs on `reads`
+   * (nothing is read back here), so a caller can read them with its own in one transfer.
+   */
+  stageUpdate(input: UpdateInput, reads: DeviceReads): StagedLayerUpdate[];
+  /** stageUpdate, then one batched read: the new masks with their counts. */
+  update(input: UpdateInput): Promise<LayerUpdate[]>;
   /** Tensors to checkpoint (gradient accumulators, EMA) and their restore. */
   getState(): Map<string, Tensor>;
   setState(state: ReadonlyMap<string, Tensor>): void;

@@ -1,49 +1,77 @@
-// Aggregates the steps between two train events on the device (one read-back per event, not
-// per step) and finds the first non-finite loss.
+// Aggregates the steps between two train events on the device (running sums, one read-back per
+// event, not per step) and finds the first non-finite loss.
 import * as tf from '@tensorflow/tfjs-core';
 
+interface Sums {
+  loss: tf.Scalar;
+  correct: tf.Scalar;
+  /** 1 while every loss so far was finite, then 0 for good. */
+  allFinite: tf.Scalar;
+  /** How many losses from the window's start were finite: the first non-finite step's offset. */
+  finiteLead: tf.Scalar;
+}
+
+/**
+ * Running sums with one binary op per quantity and step: a window of N steps never builds a
+ * kernel with N inputs (tf.addN over the window needed N storage buffers, over WebGPU's default
+ * limit of 8, and its pipeline was rejected).
+ */
 export class TrainWindow {
-  private losses: tf.Scalar[] = [];
-  private correct: tf.Scalar[] = [];
+  private sums?: Sums;
+  private steps = 0;
   private examples = 0;
   private startedAt = performance.now();
   private firstStep = 0;
 
+  /** Folds one step in; takes over `loss` and `correct`. */
   add(step: number, loss: tf.Scalar, correct: tf.Scalar, examples: number): void {
-    if (this.losses.length === 0) this.firstStep = step;
-    this.losses.push(loss);
-    this.correct.push(correct);
+    if (this.steps === 0) this.firstStep = step;
+    const previous = this.sums;
+    this.sums = tf.tidy(() => {
+      const finite = tf.cast(tf.isFinite(loss), 'float32') as tf.Scalar;
+      if (!previous) return { loss: tf.clone(loss), correct: tf.clone(correct), allFinite: finite, finiteLead: tf.clone(finite) };
+      const allFinite = tf.mul(previous.allFinite, finite) as tf.Scalar;
+      return {
+        loss: tf.add(previous.loss, loss) as tf.Scalar,
+        correct: tf.add(previous.correct, correct) as tf.Scalar,
+        allFinite,
+        finiteLead: tf.add(previous.finiteLead, allFinite) as tf.Scalar,
+      };
+    });
+    tf.dispose([loss, correct, ...(previous ? Object.values(previous) : [])]);
+    this.steps += 1;
     this.examples += examples;
   }
 
   get size(): number {
-    return this.losses.length;
+    return this.steps;
   }
 
-  /** Read the window back, reset it, and report the first step whose loss was NaN or infinite. */
+  /** Read the window back (one transfer), reset it, and report the first step whose loss was NaN or infinite. */
   async flush(): Promise<{ loss: number; accuracy: number; imagesPerSec: number; nonFiniteStep?: number }> {
-    const losses = tf.stack(this.losses);
-    const correct = tf.addN(this.correct);
-    const [lossValues, correctValue] = await Promise.all([losses.data(), correct.data()]);
-    tf.dispose([losses, correct, ...this.losses, ...this.correct]);
+    const sums = this.sums;
+    if (!sums) throw new Error('TrainWindow: flush of an empty window');
+    const packed = tf.stack([sums.loss, sums.correct, sums.finiteLead]);
+    let values: Float32Array;
+    try {
+      values = (await packed.data()) as Float32Array;
+    } finally {
+      tf.dispose([packed, ...Object.values(sums)]);
+      this.sums = undefined;
+    }
+    const [lossSum, correct, finiteLead] = values;
     const seconds = (performance.now() - this.startedAt) / 1000;
-    let sum = 0;
-    let nonFiniteStep: number | undefined;
-    lossValues.forEach((value, i) => {
-      if (!Number.isFinite(value) && nonFiniteStep === undefined) nonFiniteStep = this.firstStep + i;
-      sum += value;
-    });
-    const result = { loss: sum / lossValues.length, accuracy: correctValue[0] / this.examples, imagesPerSec: this.examples / Math.max(seconds, 1e-9), nonFiniteStep };
-    this.losses = [];
-    this.correct = [];
+    const nonFiniteStep = finiteLead < this.steps ? this.firstStep + finiteLead : undefined;
+    const result = { loss: lossSum / this.steps, accuracy: correct / this.examples, imagesPerSec: this.examples / Math.max(seconds, 1e-9), nonFiniteStep };
+    this.steps = 0;
     this.examples = 0;
     this.startedAt = performance.now();
     return result;
   }
 
   dispose(): void {
-    tf.dispose([...this.losses, ...this.correct]);
-    this.losses = [];
-    this.correct = [];
+    if (this.sums) tf.dispose(Object.values(this.sums));
+    this.sums = undefined;
+    this.steps = 0;
   }
 }

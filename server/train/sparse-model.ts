@@ -5,9 +5,11 @@ import type { RiglConfig } from '../config/types.js';
 import type { MaskEvent } from '../protocol.js';
 import { createModel, type TrainableModel } from '../nn/models/index.js';
 import type { Plan } from '../sparse/plan.js';
+import { DeviceReads, countOnesAll } from '../sparse/device-reads.js';
 import { MaskStatsTracker } from '../sparse/stats.js';
 import type { SparseUpdater } from '../sparse/types.js';
 import { createInitialMasks, createUpdater } from '../sparse/updaters/index.js';
+import { resolveStaged } from '../sparse/updaters/layers.js';
 import type { MaskedSgd, OptimizedParameter } from './optimizer.js';
 
 interface MaskedLayerState {
@@ -51,7 +53,7 @@ export class SparseModel {
     });
     this.otherNames = [...this.network.otherParamNames];
     this.updater = createUpdater(sparsity.method, sparsity, { totalSteps, seed: training.seed, layers: updaterLayers });
-    this.stats = new MaskStatsTracker(plan.layers.map((l) => ({ name: l.name, params: l.params, flops: l.flopsDense })), this.layers.map((l) => l.mask));
+    this.stats = new MaskStatsTracker(plan.layers.map((l) => ({ name: l.name, params: l.params, flops: l.flopsDense })), this.layers.map((l) => (l.mask ? { mask: l.mask, active: l.active } : undefined)));
     this.refreshSparseFlops();
   }
 
@@ -86,22 +88,35 @@ export class SparseModel {
     return gradients;
   }
 
-  /** Apply the updater's new masks at step t: zero what it says (weights and momentum), record statistics. */
-  updateMasks(step: number, optimizer: MaskedSgd): Omit<MaskEvent, 'step' | 'epoch' | 'time'> {
-    const updates = this.updater.update({ step, layers: this.layers.map(({ name, weight, mask }) => ({ name, weight, mask: mask! })) });
-    for (const update of updates) {
-      const layer = this.layers.find((l) => l.name === update.name);
-      if (!layer?.mask) throw new Error(`updater returned unknown layer ${update.name}`);
-      tf.tidy(() => layer.weight.assign(tf.mul(layer.weight, update.keep)));
-      optimizer.applyKeep(layer.name, update.keep);
-      layer.mask.assign(update.mask);
-      layer.active = update.counts.active;
-      layer.targetDensity = update.targetDensity;
+  /**
+   * Apply the updater's new masks at step t: zero what it says (weights and momentum), record
+   * statistics. Everything stays on the device except one batched read of all layers' counts.
+   */
+  async updateMasks(step: number, optimizer: MaskedSgd): Promise<Omit<MaskEvent, 'step' | 'epoch' | 'time'>> {
+    const reads = new DeviceReads();
+    const staged = this.updater.stageUpdate({ step, layers: this.layers.map(({ name, weight, mask, active }) => ({ name, weight, mask: mask!, active })) }, reads);
+    try {
+      for (const update of staged) {
+        const layer = this.layers.find((l) => l.name === update.name);
+        if (!layer?.mask) throw new Error(`updater returned unknown layer ${update.name}`);
+        tf.tidy(() => layer.weight.assign(tf.mul(layer.weight, update.keep)));
+        optimizer.applyKeep(layer.name, update.keep);
+        layer.mask.assign(update.mask);
+      }
+      const finishStats = this.stats.stageRecord(this.layers.map((l) => l.mask), reads);
+      await reads.read();
+      const updates = resolveStaged(staged);
+      for (const update of updates) {
+        const layer = this.layers.find((l) => l.name === update.name)!;
+        layer.active = update.counts.active;
+        layer.targetDensity = update.targetDensity;
+      }
+      this.refreshSparseFlops();
+      return { type: 'mask', ...finishStats(updates, this.updater.updateFraction(step)) };
+    } finally {
+      reads.dispose();
+      tf.dispose(staged.flatMap((u) => [u.mask, u.keep]));
     }
-    this.refreshSparseFlops();
-    const event = this.stats.record(updates, this.layers.map((l) => l.mask), this.updater.updateFraction(step));
-    tf.dispose(updates.flatMap((u) => [u.mask, u.keep]));
-    return { type: 'mask', ...event };
   }
 
   /** The statistics of the initial masks (step 0), so dashboards start from the plan. */
@@ -146,22 +161,22 @@ export class SparseModel {
     return tensors;
   }
 
-  restore(tensors: ReadonlyMap<string, tf.Tensor>, optimizer: MaskedSgd): void {
+  async restore(tensors: ReadonlyMap<string, tf.Tensor>, optimizer: MaskedSgd): Promise<void> {
     const take = (key: string): tf.Tensor => {
       const tensor = tensors.get(key);
       if (!tensor) throw new Error(`checkpoint has no ${key}; it was written by a different model or method`);
       return tensor;
     };
     for (const { name, variable } of this.network.namedVariables()) variable.assign(take(`model/${name}`));
-    for (const layer of this.layers) {
-      if (!layer.mask) continue;
-      layer.mask.assign(take(`mask/${layer.name}`));
-      layer.active = tf.tidy(() => tf.sum(layer.mask!).dataSync()[0]);
-    }
+    const maskedLayers = this.layers.filter((layer) => layer.mask);
+    for (const layer of maskedLayers) layer.mask!.assign(take(`mask/${layer.name}`));
+    // The host-tracked counts after a restore: one batched read of every mask.
+    const counts = await countOnesAll(maskedLayers.map((layer) => layer.mask!));
+    maskedLayers.forEach((layer, i) => { layer.active = counts[i]; });
     for (const [name, buffer] of optimizer.momentum) buffer.assign(take(`momentum/${name}`));
     const prefixed = (prefix: string) => new Map([...tensors].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
     this.updater.setState(prefixed('updater/'));
-    this.stats.setState(prefixed('stats/'));
+    await this.stats.setState(prefixed('stats/'), new Map(maskedLayers.map((layer) => [layer.name, layer.active])));
     this.refreshSparseFlops();
   }
 

@@ -134,7 +134,7 @@ class Trainer {
           this.trainFlops += stepTrainFlops(this.config.sparsity.method, model.flopsDense, model.flopsSparse, isUpdate) * batch.size;
           this.denseTrainFlops += stepTrainFlops('dense', model.flopsDense, model.flopsSparse, false) * batch.size;
           this.step = t;
-          if (isUpdate) this.emit({ ...model.updateMasks(t, optimizer), ...this.clock() });
+          if (isUpdate) this.emit({ ...(await model.updateMasks(t, optimizer)), ...this.clock() });
           window.add(t, result.loss, result.correct, batch.size);
           const epochEnd = t % this.stepsPerEpoch === 0;
           if (t % training.log_every === 0 || epochEnd || t === limit) {
@@ -198,7 +198,7 @@ class Trainer {
     if (!path) throw new TrainingFailure(`${this.runDir.dir} has no checkpoint to resume from`);
     const { meta, tensors } = loadCheckpoint(path);
     try {
-      model.restore(tensors, optimizer);
+      await model.restore(tensors, optimizer);
     } finally {
       tf.dispose([...tensors.values()]);
     }

@@ -20,17 +20,17 @@ function randomWeights(mask: number[], seed: number): number[] {
   return mask.map((m, i) => m * (r[i] - 0.5));
 }
 
-function updateOnce(method: 'set' | 'snfs', mask: number[], weight: number[], step: number, seed: number) {
+async function updateOnce(method: 'set' | 'snfs', mask: number[], weight: number[], step: number, seed: number) {
   const updater = createUpdater(method, sparsityConfig(method), { totalSteps, seed, layers: [{ name: 'l', shape, density: 0.25 }] });
   if (method === 'snfs') updater.observeGradients(step, new Map([['l', tf.ones(shape)]]));
-  const [update] = updater.update({ step, layers: [{ name: 'l', weight: tf.tensor(weight, shape), mask: tf.tensor(mask, shape) }] });
+  const [update] = await updater.update({ step, layers: [{ name: 'l', weight: tf.tensor(weight, shape), mask: tf.tensor(mask, shape), active: sum(mask) }] });
   const result = { mask: values(update.mask), keep: values(update.keep), counts: update.counts };
   tf.dispose([update.mask, update.keep]);
   updater.dispose();
   return result;
 }
 
-test('set: drops the smallest |W|, grows only positions outside M1 at random, skips the optimizer on updates', () => {
+test('set: drops the smallest |W|, grows only positions outside M1 at random, skips the optimizer on updates', async () => {
   const mask = values(tf.tidy(() => initialMask(shape, 0.25, 1, 0)));
   const weight = randomWeights(mask, 2);
   const updater = createUpdater('set', sparsityConfig('set'), { totalSteps, seed: 1, layers: [{ name: 'l', shape, density: 0.25 }] });
@@ -40,20 +40,20 @@ test('set: drops the smallest |W|, grows only positions outside M1 at random, sk
   const fraction = updater.updateFraction(10);
   const k = Math.floor(fraction * 30);
   const kept = topIndices(weight.map(Math.abs), (i) => mask[i] === 1, 30 - k);
-  const first = updateOnce('set', mask, weight, 10, 1);
+  const first = await updateOnce('set', mask, weight, 10, 1);
   assert.equal(sum(first.mask), 30);
   for (const i of kept) assert.equal(first.mask[i], 1, 'M1 is kept');
   assert.deepEqual(first.counts, { active: 30, dropped: k, grown: k, grownBack: first.counts.grownBack });
   const grown = first.mask.flatMap((m, i) => (m === 1 && !kept.has(i) ? [i] : []));
   assert.equal(grown.length, k, 'k positions outside M1 are grown');
   for (const i of grown) assert.equal(first.keep[i], mask[i], 'grown: keep only if it was just dropped');
-  assert.deepEqual(updateOnce('set', mask, weight, 10, 1).mask, first.mask, 'reproducible');
-  assert.notDeepEqual(updateOnce('set', mask, weight, 10, 2).mask, first.mask, 'the seed chooses the growth');
-  assert.notDeepEqual(updateOnce('set', mask, weight, 20, 1).mask, first.mask, 'each update draws afresh');
+  assert.deepEqual((await updateOnce('set', mask, weight, 10, 1)).mask, first.mask, 'reproducible');
+  assert.notDeepEqual((await updateOnce('set', mask, weight, 10, 2)).mask, first.mask, 'the seed chooses the growth');
+  assert.notDeepEqual((await updateOnce('set', mask, weight, 20, 1)).mask, first.mask, 'each update draws afresh');
   updater.dispose();
 });
 
-test('snfs: grows by |EMA of the dense gradient| (decay 0.9), which needs the gradient every step', () => {
+test('snfs: grows by |EMA of the dense gradient| (decay 0.9), which needs the gradient every step', async () => {
   const layer = { name: 'l', shape: [6], density: 0.5 };
   const updater = createUpdater('snfs', sparsityConfig('snfs', { alpha: 0.5 }), { totalSteps: 1000, seed: 3, layers: [layer] });
   for (const t of [1, 9, 10, 11, 999]) assert.equal(updater.needsDenseGradient(t), true);
@@ -69,7 +69,7 @@ test('snfs: grows by |EMA of the dense gradient| (decay 0.9), which needs the gr
   const average = values(state.get('snfs/grad_ema/l')!);
   [0, 0, 0, 9, 2, 0].forEach((expected, i) => assert.ok(Math.abs(average[i] - expected) < 1e-5, `EMA[${i}] = ${average[i]}`));
   assert.equal(Math.floor(updater.updateFraction(10) * 3), 1, 'one weight is replaced');
-  const [update] = updater.update({ step: 10, layers: [{ name: 'l', weight: tf.tensor(weight), mask: tf.tensor(mask) }] });
+  const [update] = await updater.update({ step: 10, layers: [{ name: 'l', weight: tf.tensor(weight), mask: tf.tensor(mask), active: 3 }] });
   assert.deepEqual(values(update.mask), [1, 1, 0, 1, 0, 0], 'drops the smallest weight, grows where the average is largest');
   assert.deepEqual(values(update.keep), [1, 1, 0, 0, 0, 0]);
   assert.equal(updater.skipsOptimizerStep(10), true);
@@ -77,7 +77,7 @@ test('snfs: grows by |EMA of the dense gradient| (decay 0.9), which needs the gr
   updater.dispose();
 });
 
-test('gmp: starts dense, prunes the smallest |W| at its steps, reaches the exact target at t1, never regrows', () => {
+test('gmp: starts dense, prunes the smallest |W| at its steps, reaches the exact target at t1, never regrows', async () => {
   const layers = [{ name: 'p', shape, density: 0.1 }, { name: 'q', shape: [7, 7], density: 0.35 }];
   const config = sparsityConfig('gmp', { delta_t: 10, t_start: 0.2, t_end: 0.75 });
   const updater = createUpdater('gmp', config, { totalSteps, seed: 5, layers });
@@ -93,7 +93,7 @@ test('gmp: starts dense, prunes the smallest |W| at its steps, reaches the exact
   assert.deepEqual(current.map(sum), [120, 49], 'gmp starts dense');
   const weights = layers.map((l, i) => Array.from(uniformFloats(current[i].length, 50 + i), (r, j) => (j % 2 ? r : -r)));
   for (const t of steps) {
-    const updates = updater.update({ step: t, layers: layers.map((l, i) => ({ name: l.name, weight: tf.tensor(weights[i], l.shape), mask: tf.tensor(current[i], l.shape) })) });
+    const updates = await updater.update({ step: t, layers: layers.map((l, i) => ({ name: l.name, weight: tf.tensor(weights[i], l.shape), mask: tf.tensor(current[i], l.shape), active: sum(current[i]) })) });
     updates.forEach((update, i) => {
       const next = values(update.mask);
       const n = current[i].length;
@@ -115,7 +115,7 @@ test('gmp: starts dense, prunes the smallest |W| at its steps, reaches the exact
   updater.dispose();
 });
 
-test('static and dense never update, never skip the optimizer and need no dense gradient', () => {
+test('static and dense never update, never skip the optimizer and need no dense gradient', async () => {
   for (const method of ['static', 'dense'] as const) {
     const updater = createUpdater(method, sparsityConfig(method), { totalSteps, seed: 1, layers: [{ name: 'l', shape, density: 0.25 }] });
     assert.equal(updater.method, method);
@@ -124,7 +124,7 @@ test('static and dense never update, never skip the optimizer and need no dense 
       assert.equal(updater.skipsOptimizerStep(t), false);
       assert.equal(updater.needsDenseGradient(t), false);
     }
-    assert.throws(() => updater.update({ step: 10, layers: [] }), /never change/);
+    await assert.rejects(updater.update({ step: 10, layers: [] }), /never change/);
     assert.equal(updater.getState().size, 0);
     updater.dispose();
   }

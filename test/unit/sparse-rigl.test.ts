@@ -43,9 +43,9 @@ function scenario(seed: number): Scenario {
   return { masks, weights, gradients };
 }
 
-function runUpdate(updater: SparseUpdater, step: number, s: Scenario): LayerUpdate[] {
-  const tensors = layers.map((l, i) => ({ name: l.name, weight: tf.tensor(s.weights[i], l.shape), mask: tf.tensor(s.masks[i], l.shape) }));
-  const result = updater.update({ step, layers: tensors });
+async function runUpdate(updater: SparseUpdater, step: number, s: Scenario): Promise<LayerUpdate[]> {
+  const tensors = layers.map((l, i) => ({ name: l.name, weight: tf.tensor(s.weights[i], l.shape), mask: tf.tensor(s.masks[i], l.shape), active: sum(s.masks[i]) }));
+  const result = await updater.update({ step, layers: tensors });
   tf.dispose(tensors.flatMap((t) => [t.weight, t.mask]));
   return result;
 }
@@ -84,7 +84,7 @@ test('the dense gradient is needed on the update step and the grad_accumulation 
   assert.equal(rigl({ grad_accumulation: 3 }).needsDenseGradient(78), false, 'no update ahead after T_end');
 });
 
-test('one update: drop the smallest |W|, grow the largest |G| outside M1, keep values of regrown ones', () => {
+test('one update: drop the smallest |W|, grow the largest |G| outside M1, keep values of regrown ones', async () => {
   const s = scenario(3);
   const fraction = rigl().updateFraction(10);
   // Make the gradient huge on two positions the drop step removes, so they are grown back, and
@@ -97,7 +97,7 @@ test('one update: drop the smallest |W|, grow the largest |G| outside M1, keep v
 
   const updater = rigl();
   observe(updater, 10, s.gradients);
-  const updates = runUpdate(updater, 10, s);
+  const updates = await runUpdate(updater, 10, s);
   assert.deepEqual(updates.map((u) => u.name), ['a', 'b', 'dense']);
   for (const [i, update] of updates.entries()) {
     const mask = s.masks[i];
@@ -130,7 +130,7 @@ test('one update: drop the smallest |W|, grow the largest |G| outside M1, keep v
   updater.dispose();
 });
 
-test('grad_accumulation = a sums the dense gradients of the last a batches (and only those)', () => {
+test('grad_accumulation = a sums the dense gradients of the last a batches (and only those)', async () => {
   const s = scenario(4);
   const updater = rigl({ grad_accumulation: 3 });
   const batches = [8, 9, 10].map((step) => scenario(step + 40).gradients);
@@ -138,7 +138,7 @@ test('grad_accumulation = a sums the dense gradients of the last a batches (and 
   observe(updater, 7, s.gradients.map((g) => g.map(() => 1e6)));
   for (const [j, step] of [8, 9, 10].entries()) observe(updater, step, batches[j]);
   const summed = s.gradients.map((_, i) => batches[0][i].map((_, j) => batches[0][i][j] + batches[1][i][j] + batches[2][i][j]));
-  const updates = runUpdate(updater, 10, s);
+  const updates = await runUpdate(updater, 10, s);
   const fraction = updater.updateFraction(10);
   for (const i of [0, 1]) {
     const expected = expectedUpdate(s.masks[i], s.weights[i], summed[i], fraction);
@@ -152,7 +152,7 @@ test('grad_accumulation = a sums the dense gradients of the last a batches (and 
   updater.dispose();
 });
 
-test('gradient sums survive a checkpoint between accumulation steps', () => {
+test('gradient sums survive a checkpoint between accumulation steps', async () => {
   const s = scenario(5);
   const [g8, g9, g10] = [8, 9, 10].map((step) => scenario(step + 60).gradients);
   const original = rigl({ grad_accumulation: 3 });
@@ -164,62 +164,62 @@ test('gradient sums survive a checkpoint between accumulation steps', () => {
   resumed.setState(state);
   observe(original, 10, g10);
   observe(resumed, 10, g10);
-  const [a, b] = [runUpdate(original, 10, s), runUpdate(resumed, 10, s)];
+  const [a, b] = [await runUpdate(original, 10, s), await runUpdate(resumed, 10, s)];
   for (let i = 0; i < layers.length; i++) assert.deepEqual(values(a[i].mask), values(b[i].mask));
   tf.dispose([...a, ...b].flatMap((u) => [u.mask, u.keep]));
   original.dispose();
   resumed.dispose();
 });
 
-test('ties in |W| are broken by a seeded perturbation: reproducible, seed-dependent, not index order', () => {
+test('ties in |W| are broken by a seeded perturbation: reproducible, seed-dependent, not index order', async () => {
   const shape = [40];
   const mask = new Array(40).fill(1).map((_, i) => (i < 30 ? 1 : 0));
   const weight = mask.map((m) => m * 0.5);
   const gradient = new Array(40).fill(0).map((_, i) => (i < 30 ? 0 : 1 + i));
-  const dropSet = (seed: number) => {
+  const dropSet = async (seed: number) => {
     const updater = createUpdater('rigl', sparsityConfig('rigl'), { totalSteps, seed, layers: [{ name: 't', shape, density: 0.75 }] });
     updater.observeGradients(10, new Map([['t', tf.tensor(gradient)]]));
-    const [update] = updater.update({ step: 10, layers: [{ name: 't', weight: tf.tensor(weight), mask: tf.tensor(mask) }] });
+    const [update] = await updater.update({ step: 10, layers: [{ name: 't', weight: tf.tensor(weight), mask: tf.tensor(mask), active: 30 }] });
     const newMask = values(update.mask);
     tf.dispose([update.mask, update.keep]);
     updater.dispose();
     tf.disposeVariables();
     return newMask.slice(0, 30).flatMap((m, i) => (m === 0 ? [i] : []));
   };
-  const first = dropSet(1);
+  const first = await dropSet(1);
   assert.equal(first.length, Math.floor(rigl().updateFraction(10) * 30));
-  assert.deepEqual(dropSet(1), first, 'the same seed drops the same tied weights');
-  assert.notDeepEqual(dropSet(2), first, 'another seed drops others');
+  assert.deepEqual(await dropSet(1), first, 'the same seed drops the same tied weights');
+  assert.notDeepEqual(await dropSet(2), first, 'another seed drops others');
   const lowestIndices = Array.from({ length: first.length }, (_, i) => i);
   const highestIndices = Array.from({ length: first.length }, (_, i) => 30 - first.length + i);
   assert.notDeepEqual(first, lowestIndices);
   assert.notDeepEqual(first, highestIndices);
 });
 
-test('update refuses a step that is not an update step, and a rigl update without gradients', () => {
+test('update refuses a step that is not an update step, and a rigl update without gradients', async () => {
   const s = scenario(6);
   const updater = rigl();
-  assert.throws(() => runUpdate(updater, 11, s), /not a mask update step/);
-  assert.throws(() => runUpdate(updater, 10, s), /no dense gradient for layer a/);
+  await assert.rejects(runUpdate(updater, 11, s), /not a mask update step/);
+  await assert.rejects(runUpdate(updater, 10, s), /no dense gradient for layer a/);
   const onlyA = tf.tensor(s.gradients[0], layers[0].shape);
   updater.observeGradients(10, new Map([['a', onlyA]]));
   onlyA.dispose();
-  const inputs = layers.map((l, i) => ({ name: l.name, weight: tf.tensor(s.weights[i], l.shape), mask: tf.tensor(s.masks[i], l.shape) }));
+  const inputs = layers.map((l, i) => ({ name: l.name, weight: tf.tensor(s.weights[i], l.shape), mask: tf.tensor(s.masks[i], l.shape), active: sum(s.masks[i]) }));
   const before = tf.memory().numTensors;
-  assert.throws(() => updater.update({ step: 10, layers: inputs }), /no dense gradient for layer b/);
+  await assert.rejects(updater.update({ step: 10, layers: inputs }), /no dense gradient for layer b/);
   assert.equal(tf.memory().numTensors, before, 'the failed update disposed the layer a result it had made');
   tf.dispose(inputs.flatMap((t) => [t.weight, t.mask]));
   assert.throws(() => observe(updater, 10, s.gradients), /observed twice/);
   updater.dispose();
 });
 
-test('a ResNet-50-sized layer (3×3×512×512) keeps its active count and swaps k weights', () => {
+test('a ResNet-50-sized layer (3×3×512×512) keeps its active count and swaps k weights', async () => {
   const shape = [3, 3, 512, 512];
   const updater = createUpdater('rigl', sparsityConfig('rigl'), { totalSteps, seed: 0, layers: [{ name: 'layer4.0.conv2', shape, density: 0.1 }] });
   const [mask, weight, gradient] = [initialMask(shape, 0.1, 0, 0), tf.randomNormal(shape, 0, 1, 'float32', 1), tf.randomNormal(shape, 0, 1, 'float32', 2)];
   const maskedWeight = tf.mul(weight, mask);
   updater.observeGradients(10, new Map([['layer4.0.conv2', gradient]]));
-  const [update] = updater.update({ step: 10, layers: [{ name: 'layer4.0.conv2', weight: maskedWeight, mask }] });
+  const [update] = await updater.update({ step: 10, layers: [{ name: 'layer4.0.conv2', weight: maskedWeight, mask, active: 235930 }] });
   assert.equal(activeCount(0.1, 3 * 3 * 512 * 512), 235930);
   assert.equal(update.counts.active, 235930);
   assert.equal(tf.tidy(() => tf.sum(update.mask).dataSync()[0]), 235930);

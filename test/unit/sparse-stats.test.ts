@@ -3,7 +3,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { MaskStatsTracker } from '../../server/sparse/stats.js';
+import { MaskStatsTracker, type MaskStatsRecord } from '../../server/sparse/stats.js';
 import type { SparseUpdater } from '../../server/sparse/types.js';
 import { createInitialMasks, createUpdater } from '../../server/sparse/updaters/index.js';
 import { sparsityConfig, sum, useCpuBackend, values } from './sparse-helpers.js';
@@ -15,9 +15,10 @@ const layers = [
   { name: 'b', shape: [5, 8], density: 0.5, flops: 3000 },
 ];
 const statsLayers = layers.map((l) => ({ name: l.name, params: l.shape[0] * l.shape[1], flops: l.flops }));
+const withCounts = (masks: tf.Tensor[]) => masks.map((mask) => ({ mask, active: sum(values(mask)) }));
 
 /** Runs rigl for `updates` mask updates with random weights/gradients, handing every record to `onRecord`. */
-function runRigl(updater: SparseUpdater, tracker: MaskStatsTracker, masks: tf.Tensor[], updates: number, onRecord: (record: ReturnType<MaskStatsTracker['record']>, masks: number[][], previous: number[][]) => void): tf.Tensor[] {
+async function runRigl(updater: SparseUpdater, tracker: MaskStatsTracker, masks: tf.Tensor[], updates: number, onRecord: (record: MaskStatsRecord, masks: number[][], previous: number[][]) => void): Promise<tf.Tensor[]> {
   let current = masks;
   for (let u = 1; u <= updates; u++) {
     const step = 10 * u;
@@ -25,26 +26,26 @@ function runRigl(updater: SparseUpdater, tracker: MaskStatsTracker, masks: tf.Te
     updater.observeGradients(step, gradients);
     tf.dispose([...gradients.values()]);
     const weights = layers.map((l, i) => tf.tidy(() => tf.mul(tf.randomNormal(l.shape, 0, 1, 'float32', 1000 * u + i), current[i])));
-    const result = updater.update({ step, layers: layers.map((l, i) => ({ name: l.name, weight: weights[i], mask: current[i] })) });
+    const result = await updater.update({ step, layers: layers.map((l, i) => ({ name: l.name, weight: weights[i], mask: current[i], active: sum(values(current[i])) })) });
     const previous = current.map(values);
     tf.dispose([...weights, ...current, ...result.map((r) => r.keep)]);
     current = result.map((r) => r.mask);
-    onRecord(tracker.record(result, current, updater.updateFraction(step)), current.map(values), previous);
+    onRecord(await tracker.record(result, current, updater.updateFraction(step)), current.map(values), previous);
   }
   return current;
 }
 
-test('per-layer stats, churn = grown/active, and ITOP = |union of all masks so far| / N, never decreasing', () => {
+test('per-layer stats, churn = grown/active, and ITOP = |union of all masks so far| / N, never decreasing', async () => {
   const initial = createInitialMasks('rigl', layers, 4);
   const masks = layers.map((l) => initial.get(l.name)!);
-  const tracker = new MaskStatsTracker(statsLayers, masks);
+  const tracker = new MaskStatsTracker(statsLayers, withCounts(masks));
   const start = tracker.initial(layers.map((l, i) => ({ name: l.name, targetDensity: l.density, active: sum(values(masks[i])) })));
   assert.deepEqual(start.layers.map((l) => l.itop), [0.2, 0.5], 'ITOP starts at the density');
   assert.deepEqual(start.layers.map((l) => [l.dropped, l.grown, l.churn]), [[0, 0, 0], [0, 0, 0]]);
   const union = masks.map(values);
   const updater = createUpdater('rigl', sparsityConfig('rigl', { alpha: 0.5 }), { totalSteps: 100, seed: 4, layers });
   let previousItop = start.layers.map((l) => l.itop);
-  const final = runRigl(updater, tracker, masks, 5, (record, current, previous) => {
+  const final = await runRigl(updater, tracker, masks, 5, (record, current, previous) => {
     record.layers.forEach((stats, i) => {
       current[i].forEach((m, j) => { if (m) union[i][j] = 1; });
       const n = current[i].length;
@@ -70,7 +71,7 @@ test('per-layer stats, churn = grown/active, and ITOP = |union of all masks so f
 
 test('global figures: sparsity, ITOP, counts and the inference FLOPs factor Σ d·f / Σ f', () => {
   const masks = [tf.tensor(new Array(100).fill(0).map((_, i) => (i < 20 ? 1 : 0)), [10, 10]), undefined];
-  const tracker = new MaskStatsTracker(statsLayers, masks);
+  const tracker = new MaskStatsTracker(statsLayers, [{ mask: masks[0]!, active: 20 }, undefined]);
   const { global, layers: perLayer } = tracker.initial([{ name: 'a', targetDensity: 0.2, active: 20 }, { name: 'b', targetDensity: 1, active: 40 }]);
   assert.equal(perLayer[1].itop, 1, 'an unmasked layer is dense and fully explored');
   assert.equal(global.active, 60);
@@ -83,19 +84,19 @@ test('global figures: sparsity, ITOP, counts and the inference FLOPs factor Σ d
   tracker.dispose();
 });
 
-test('the ever-active masks survive a checkpoint', () => {
+test('the ever-active masks survive a checkpoint', async () => {
   const initial = createInitialMasks('rigl', layers, 8);
   const masks = layers.map((l) => initial.get(l.name)!);
-  const tracker = new MaskStatsTracker(statsLayers, masks);
+  const tracker = new MaskStatsTracker(statsLayers, withCounts(masks));
   const updater = createUpdater('rigl', sparsityConfig('rigl', { alpha: 0.5 }), { totalSteps: 100, seed: 8, layers });
   let itops: number[] = [];
-  const final = runRigl(updater, tracker, masks.map((m) => tf.clone(m)), 3, (record) => { itops = record.layers.map((l) => l.itop); });
+  const final = await runRigl(updater, tracker, masks.map((m) => tf.clone(m)), 3, (record) => { itops = record.layers.map((l) => l.itop); });
   const state = tracker.getState();
   assert.deepEqual([...state.keys()], ['ever_active/a', 'ever_active/b']);
-  const resumed = new MaskStatsTracker(statsLayers, final);
+  const resumed = new MaskStatsTracker(statsLayers, withCounts(final));
   assert.notDeepEqual(resumed.initial(layers.map((l, i) => ({ name: l.name, targetDensity: l.density, active: sum(values(final[i])) }))).layers.map((l) => l.itop), itops);
-  resumed.setState(state);
-  const record = resumed.record([], final, 0);
+  await resumed.setState(state);
+  const record = await resumed.record([], final, 0);
   assert.deepEqual(record.layers.map((l) => l.itop), itops);
   tf.dispose([...final, ...masks]);
   tracker.dispose();

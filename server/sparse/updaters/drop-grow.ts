@@ -2,33 +2,36 @@
 // |W| among active weights, grow the k best-scoring positions outside what was kept.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Method, SparsityConfig } from '../../config/types.js';
-import { countOnes } from '../masks.js';
+import { queueCount, type DeviceReads } from '../device-reads.js';
 import { mixSeed, SEED_PURPOSE } from '../rng.js';
 import { createMaskSchedule, type MaskSchedule } from '../schedule.js';
 import { topKMask } from '../topk.js';
-import type { LayerUpdate, LayerUpdateCounts, MaskedLayer, SparseUpdater, UpdateInput } from '../types.js';
-import { LayerTable, updateEach, type ResolvedLayer, type UpdaterOptions } from './layers.js';
+import type { LayerUpdate, LayerUpdateCounts, MaskedLayer, SparseUpdater, StagedLayerUpdate, UpdateInput } from '../types.js';
+import { LayerTable, stageEach, updateWithOneRead, type ResolvedLayer, type UpdaterOptions } from './layers.js';
 import { floorTolerant } from '../distribution.js';
 import { tieBroken } from './tie-break.js';
 
 export interface DropGrowResult {
   mask: tf.Tensor;
   keep: tf.Tensor;
-  counts: LayerUpdateCounts;
+  /** Known once `reads` has been read (grown-back is counted on the device). */
+  counts(): LayerUpdateCounts;
 }
 
 /**
- * One layer's update with update fraction f. `growScore` makes the grow score (the weight's
- * shape, ≥ 0, already tie-broken where the method needs it); it is only called when the layer
- * changes. `dropSeed` seeds the tie-break of the magnitudes. Inputs are not disposed.
+ * One layer's update with update fraction f; `active` is the host-tracked count of ones in
+ * `mask`, so n and k need no read. `growScore` makes the grow score (the weight's shape, ≥ 0,
+ * already tie-broken where the method needs it); it is only called when the layer changes.
+ * `dropSeed` seeds the tie-break of the magnitudes. Inputs are not disposed. The only count
+ * that needs the device, grown-back, is queued on `reads`.
  */
-export function dropAndGrow(weight: tf.Tensor, mask: tf.Tensor, fraction: number, growScore: () => tf.Tensor, dropSeed: number): DropGrowResult {
+export function dropAndGrow(weight: tf.Tensor, mask: tf.Tensor, active: number, fraction: number, growScore: () => tf.Tensor, dropSeed: number, reads: DeviceReads): DropGrowResult {
   const size = mask.size;
-  const active = countOnes(mask);
   const count = floorTolerant(fraction * active);
   // A dense layer has no inactive position to explore: dropping and regrowing would be a no-op.
   if (count === 0 || active === size) {
-    return { mask: tf.clone(mask), keep: tf.clone(mask), counts: { active, dropped: 0, grown: 0, grownBack: 0 } };
+    const counts = { active, dropped: 0, grown: 0, grownBack: 0 };
+    return { mask: tf.clone(mask), keep: tf.clone(mask), counts: () => counts };
   }
   const [newMask, keep] = tf.tidy(() => {
     const flatMask = tf.reshape(mask, [size]);
@@ -41,8 +44,8 @@ export function dropAndGrow(weight: tf.Tensor, mask: tf.Tensor, fraction: number
     // Kept, or dropped and grown back: those keep W and momentum; new and dropped ones restart at 0.
     return [tf.reshape(union, mask.shape), tf.reshape(tf.mul(flatMask, union), mask.shape)];
   });
-  const grownBack = countOnes(keep) - (active - count);
-  return { mask: newMask, keep, counts: { active, dropped: count, grown: count, grownBack } };
+  const keptCount = queueCount(reads, keep);
+  return { mask: newMask, keep, counts: () => ({ active, dropped: count, grown: count, grownBack: keptCount() - (active - count) }) };
 }
 
 /**
@@ -95,17 +98,21 @@ export abstract class DropGrowUpdater implements SparseUpdater {
     return this.schedule.updateFraction(step);
   }
 
-  update(input: UpdateInput): LayerUpdate[] {
+  stageUpdate(input: UpdateInput, reads: DeviceReads): StagedLayerUpdate[] {
     const { step } = input;
     if (!this.isUpdateStep(step)) throw new Error(`${this.method}: step ${step} is not a mask update step`);
     const fraction = this.updateFraction(step);
-    const updates = updateEach(input.layers, (masked) => {
+    const updates = stageEach(input.layers, (masked) => {
       const layer = this.table.get(masked.name);
       const dropSeed = mixSeed(this.seed, step, layer.index, SEED_PURPOSE.dropTieBreak);
-      const { mask, keep, counts } = dropAndGrow(masked.weight, masked.mask, fraction, () => this.growScore(step, layer, masked), dropSeed);
+      const { mask, keep, counts } = dropAndGrow(masked.weight, masked.mask, masked.active, fraction, () => this.growScore(step, layer, masked), dropSeed, reads);
       return { name: layer.name, mask, keep, counts, targetDensity: layer.targetActive / layer.size };
     });
     this.afterUpdate(step);
     return updates;
+  }
+
+  update(input: UpdateInput): Promise<LayerUpdate[]> {
+    return updateWithOneRead(this, input);
   }
 }

@@ -1,7 +1,7 @@
 // The updater of methods whose masks never change after initialisation (static and dense):
 // no update step, no optimizer skip, no dense gradient, no state.
 import type * as tf from '@tensorflow/tfjs-core';
-import type { LayerUpdate, SparseUpdater, UpdateInput } from '../types.js';
+import type { LayerUpdate, SparseUpdater, StagedLayerUpdate, UpdateInput } from '../types.js';
 
 export class FixedMaskUpdater implements SparseUpdater {
   constructor(readonly method: 'static' | 'dense') {}
@@ -24,7 +24,11 @@ export class FixedMaskUpdater implements SparseUpdater {
     return 0;
   }
 
-  update(input: UpdateInput): LayerUpdate[] {
+  stageUpdate(input: UpdateInput): StagedLayerUpdate[] {
+    throw new Error(`${this.method}: masks never change (asked to update at step ${input.step})`);
+  }
+
+  async update(input: UpdateInput): Promise<LayerUpdate[]> {
     throw new Error(`${this.method}: masks never change (asked to update at step ${input.step})`);
   }
 

@@ -3,12 +3,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SparsityConfig } from '../../config/types.js';
 import { exactZeroCount } from '../distribution.js';
-import { countOnes } from '../masks.js';
+import type { DeviceReads } from '../device-reads.js';
 import { mixSeed, SEED_PURPOSE } from '../rng.js';
 import { createMaskSchedule, type MaskSchedule } from '../schedule.js';
-import type { LayerUpdate, MaskedLayer, SparseUpdater, UpdateInput } from '../types.js';
+import type { LayerUpdate, MaskedLayer, SparseUpdater, StagedLayerUpdate, UpdateInput } from '../types.js';
 import { smallestActive } from './drop-grow.js';
-import { LayerTable, updateEach, type ResolvedLayer, type UpdaterOptions } from './layers.js';
+import { LayerTable, stageEach, updateWithOneRead, type ResolvedLayer, type UpdaterOptions } from './layers.js';
 
 export class GmpUpdater implements SparseUpdater {
   readonly method = 'gmp' as const;
@@ -42,17 +42,25 @@ export class GmpUpdater implements SparseUpdater {
     return 0;
   }
 
-  update(input: UpdateInput): LayerUpdate[] {
+  /** Pruning counts are all known on the host: nothing is queued on `reads`. */
+  stageUpdate(input: UpdateInput, _reads: DeviceReads): StagedLayerUpdate[] {
     const { step } = input;
     if (!this.isUpdateStep(step)) throw new Error(`gmp: step ${step} is not a pruning step`);
-    return updateEach(input.layers, (masked) => this.pruneLayer(step, this.table.get(masked.name), masked));
+    return stageEach(input.layers, (masked) => {
+      const { counts, ...update } = this.pruneLayer(step, this.table.get(masked.name), masked);
+      return { ...update, counts: () => counts };
+    });
+  }
+
+  update(input: UpdateInput): Promise<LayerUpdate[]> {
+    return updateWithOneRead(this, input);
   }
 
   private pruneLayer(step: number, layer: ResolvedLayer, masked: MaskedLayer): LayerUpdate {
     // At t1 the sparsity is exactly 1 − density, so the count is exactly the plan's.
     const targetActive = layer.size - exactZeroCount(this.schedule.gmpSparsity(1 - layer.density, step), layer.size);
     const targetDensity = targetActive / layer.size;
-    const active = countOnes(masked.mask);
+    const active = masked.active;
     const excess = active - targetActive;
     if (excess <= 0) {
       return { name: layer.name, mask: tf.clone(masked.mask), keep: tf.clone(masked.mask), counts: { active, dropped: 0, grown: 0, grownBack: 0 }, targetDensity };

@@ -2,7 +2,8 @@
 // and seed, plus the lookups, exact counts and per-layer loop the updaters share.
 import * as tf from '@tensorflow/tfjs-core';
 import { activeCount, sizeOf } from '../masks.js';
-import type { LayerUpdate, MaskedLayer } from '../types.js';
+import { DeviceReads } from '../device-reads.js';
+import type { LayerUpdate, MaskedLayer, SparseUpdater, StagedLayerUpdate, UpdateInput } from '../types.js';
 
 export interface UpdaterLayer {
   name: string;
@@ -51,14 +52,34 @@ export class LayerTable {
   }
 }
 
-/** Updates every layer in turn; if one fails, the results already made are disposed before rethrowing. */
-export function updateEach(layers: readonly MaskedLayer[], updateLayer: (layer: MaskedLayer) => LayerUpdate): LayerUpdate[] {
-  const updates: LayerUpdate[] = [];
+/** Stages every layer in turn; if one fails, the results already made are disposed before rethrowing. */
+export function stageEach(layers: readonly MaskedLayer[], stageLayer: (layer: MaskedLayer) => StagedLayerUpdate): StagedLayerUpdate[] {
+  const staged: StagedLayerUpdate[] = [];
   try {
-    for (const layer of layers) updates.push(updateLayer(layer));
+    for (const layer of layers) staged.push(stageLayer(layer));
   } catch (error) {
-    tf.dispose(updates.flatMap((u) => [u.mask, u.keep]));
+    tf.dispose(staged.flatMap((u) => [u.mask, u.keep]));
     throw error;
   }
-  return updates;
+  return staged;
+}
+
+/** Staged results with their counts, once the reads they were queued on are done. */
+export function resolveStaged(staged: readonly StagedLayerUpdate[]): LayerUpdate[] {
+  return staged.map(({ counts, ...rest }) => ({ ...rest, counts: counts() }));
+}
+
+/** Every updater's update(): stage, one batched read, resolve. */
+export async function updateWithOneRead(updater: Pick<SparseUpdater, 'stageUpdate'>, input: UpdateInput): Promise<LayerUpdate[]> {
+  const reads = new DeviceReads();
+  let staged: StagedLayerUpdate[] = [];
+  try {
+    staged = updater.stageUpdate(input, reads);
+    await reads.read();
+  } catch (error) {
+    reads.dispose();
+    tf.dispose(staged.flatMap((u) => [u.mask, u.keep]));
+    throw error;
+  }
+  return resolveStaged(staged);
 }
