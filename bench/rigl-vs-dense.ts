@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { resolveConfigText } from '../server/config/load.js';
-import { createRun } from '../server/runs/start.js';
+import { createRun } from '../server/rundir/start.js';
 import { train } from '../server/train/trainer.js';
 
 interface Case { model: string; batch: number; steps: number }
@@ -31,7 +31,7 @@ backend: ${backend}
   let updates = 0;
   try {
     await train({
-      config, run: createRun(root, config), maxSteps: steps,
+      run: await createRun(root, config), maxSteps: steps,
       onEvent: (e) => { if (e.type === 'mask' && e.step > 0) updates++; },
       afterStep: () => { stamps.push(performance.now()); },
     });

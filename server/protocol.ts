@@ -1,6 +1,8 @@
 // Every message that crosses a process boundary: run events (events.jsonl, trainer → server IPC,
 // server → extension notifications), trainer IPC commands, and the custom `rigl/` LSP messages.
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { RiglConfig } from './config/types.js';
+import type { TrainFlopsRule } from './sparse/flops.js';
 
 // ---------------------------------------------------------------------------------------------
 // Run events: one JSON object per line of events.jsonl, the same objects over IPC.
@@ -44,6 +46,17 @@ export interface RunInfo {
   flopsDense: number;
   inferenceFlopsFactor: number;
   trainFlopsFactor: number;
+  /** When masks change (from plan.json); absent in runs recorded before plans existed. */
+  schedule?: RunScheduleInfo;
+}
+
+export interface RunScheduleInfo {
+  /** ΔT: steps between mask updates. */
+  deltaT: number;
+  /** T_end in steps (gmp: t1): no topology change after it. */
+  endStep: number;
+  /** Every step at which the masks change, in order. */
+  updateSteps: number[];
 }
 
 export interface TrainEvent extends EventBase {
@@ -111,6 +124,91 @@ export interface RunSummary {
   configFile?: string;
   /** The trainer's process id while it runs (to tell a live run from a crashed one). */
   pid?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// plan.json of a run directory (docs/engines.md): written by the server when the run is created;
+// every engine executes it and never re-derives densities, counts or the schedule.
+
+export const RUN_PLAN_FORMAT = 'rigl-studio-plan/1';
+
+export interface RunPlan {
+  format: typeof RUN_PLAN_FORMAT;
+  runId: string;
+  /** The resolved config (every default filled in): the same object as config.yaml. */
+  config: RiglConfig;
+  data: PlanData;
+  model: string;
+  /** Masked layers in forward order, named as server/nn/specs.ts names them. */
+  layers: PlanLayer[];
+  totals: PlanTotals;
+  schedule: PlanSchedule;
+  flopsRule: TrainFlopsRule;
+}
+
+/** What the opened dataset really is (an ImageNet folder's class count, a train_limit), not only nominal facts. */
+export interface PlanData {
+  name: string;
+  /** The folder the data is read from (absolute), or null for generated data. */
+  path: string | null;
+  /** IDX datasets (mnist, fashion-mnist): the exact files, plain or gzip. */
+  files?: { trainImages: string; trainLabels: string; testImages: string; testLabels: string };
+  /** [height, width, channels]. */
+  inputShape: [number, number, number];
+  numClasses: number;
+  /** Training examples used (after dataset.train_limit). */
+  trainSize: number;
+  testSize: number;
+}
+
+export interface PlanLayer {
+  name: string;
+  kind: 'conv' | 'fc';
+  /** The spec's layout: conv [kh, kw, cin, cout], fc [in, out]. */
+  shape: number[];
+  params: number;
+  /** nnz / params. */
+  density: number;
+  /** Exact nonzeros the masks hold (gmp: at the end of pruning). */
+  nnz: number;
+  /** Whether the layer's mask takes part in updates (false: kept dense or fixed). */
+  participates: boolean;
+  /** Dense forward FLOPs of the layer per example. */
+  flopsDense: number;
+  /** density × flopsDense. */
+  flops: number;
+  /** Why the layer is fixed: dense-first-layer, dense-last-layer or override:<pattern>. */
+  fixedBy?: string;
+}
+
+export interface PlanTotals {
+  params: number;
+  nnz: number;
+  sparsity: number;
+  flopsDense: number;
+  flopsSparse: number;
+  inferenceFlopsFactor: number;
+  trainFlopsFactor: number;
+}
+
+export interface PlanSchedule {
+  stepsPerEpoch: number;
+  totalSteps: number;
+  deltaT: number;
+  /** T_end in steps (gmp: t1). */
+  endStep: number;
+  /** gmp: t0 in steps (0 otherwise). */
+  startStep: number;
+  /** Every step at which masks change, in order. */
+  maskUpdates: PlanMaskUpdate[];
+}
+
+export interface PlanMaskUpdate {
+  step: number;
+  /** rigl, set, snfs: f(t), the fraction of each layer's active weights dropped and regrown. */
+  fraction?: number;
+  /** gmp: per-layer target nonzeros after this prune, in `layers` order. */
+  nnz?: number[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // `rigl-studio runs [DIR]`: every run on disk with its state, progress and best accuracy.
 import { resolve } from 'node:path';
-import { listRuns } from '../runs/store.js';
+import { listRuns } from '../rundir/store.js';
 import { parseCommandArgs, type CommandContext } from './args.js';
 import { percent, table } from './format.js';
 

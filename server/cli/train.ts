@@ -3,10 +3,9 @@
 import { resolve } from 'node:path';
 import { loadConfigFile } from '../config/load.js';
 import type { RunSummary } from '../protocol.js';
-import { createRun, openRunForResume } from '../runs/start.js';
-import type { RunDirectory } from '../runs/store.js';
+import { createRun, openRunForResume } from '../rundir/start.js';
+import type { RunDirectory } from '../rundir/store.js';
 import { StopSignal, train } from '../train/trainer.js';
-import type { RiglConfig } from '../config/types.js';
 import { parseCommandArgs, UsageError, type CommandContext } from './args.js';
 import { percent } from './format.js';
 import { formatDuration, TrainingProgress } from './progress.js';
@@ -20,19 +19,19 @@ export async function trainCommand(args: string[], context: CommandContext): Pro
   if (positionals.length !== 1) throw new UsageError('rigl-studio train: expected exactly one config file, e.g. rigl-studio train examples/mnist-lenet300-rigl.rigl.yaml');
   const maxSteps = parseMaxSteps(values['max-steps']);
   const config = loadConfigFile(resolve(context.cwd, positionals[0]), values.set as string[], positionals[0]);
-  const run = createRun(resolve(context.cwd, values.out as string), config);
-  return trainWithProgress(config, run, false, maxSteps, context);
+  const run = await createRun(resolve(context.cwd, values.out as string), config, context.cwd);
+  return trainWithProgress(run, false, maxSteps, context);
 }
 
 export async function resumeCommand(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('resume', args, { 'max-steps': { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError('rigl-studio resume: expected one run directory, e.g. rigl-studio resume runs/mnist-lenet300-rigl-20261124-101500-ab12');
-  const { run, config, summary } = openRunForResume(resolve(context.cwd, positionals[0]));
+  const { run, summary } = await openRunForResume(resolve(context.cwd, positionals[0]), context.cwd);
   const maxSteps = parseMaxSteps(values['max-steps']);
   const done = summary?.step ?? 0;
   // --max-steps counts all steps of the run; one at or below the checkpoint would train nothing.
   if (maxSteps !== undefined && maxSteps <= done) throw new UsageError(`--max-steps ${maxSteps}: the run is already at step ${done}; give a larger total`);
-  return trainWithProgress(config, run, true, maxSteps, context);
+  return trainWithProgress(run, true, maxSteps, context);
 }
 
 function parseMaxSteps(value: string | boolean | undefined): number | undefined {
@@ -42,7 +41,7 @@ function parseMaxSteps(value: string | boolean | undefined): number | undefined 
   return n;
 }
 
-async function trainWithProgress(config: RiglConfig, run: RunDirectory, resume: boolean, maxSteps: number | undefined, context: CommandContext): Promise<number> {
+async function trainWithProgress(run: RunDirectory, resume: boolean, maxSteps: number | undefined, context: CommandContext): Promise<number> {
   const stop = new StopSignal();
   const progress = new TrainingProgress(context.stdout, context.isTTY, maxSteps);
   let interrupts = 0;
@@ -59,7 +58,7 @@ async function trainWithProgress(config: RiglConfig, run: RunDirectory, resume: 
   context.stdout.write(`run directory: ${run.dir}\n`);
   let summary: RunSummary;
   try {
-    summary = await train({ config, run, resume, maxSteps, stop, onEvent: (event) => progress.event(event) });
+    summary = await train({ run, resume, maxSteps, stop, onEvent: (event) => progress.event(event) });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

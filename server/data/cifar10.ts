@@ -13,13 +13,13 @@ const PLANE = SIDE * SIDE;
 export const CIFAR10_RECORD_BYTES = 1 + 3 * PLANE;
 export const CIFAR10_TRAIN_FILES = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`);
 export const CIFAR10_TEST_FILE = 'test_batch.bin';
-const EXPECTATION = 'the binary version: data_batch_1..5.bin and test_batch.bin';
+export const CIFAR10_EXPECTATION = 'the binary version: data_batch_1..5.bin and test_batch.bin';
 const NUM_CLASSES = 10;
 
 /** Parses concatenated CIFAR-10 binary records into NHWC bytes and labels. */
 export function parseCifarRecords(bytes: Uint8Array, source: string): ByteImages {
   if (bytes.length === 0 || bytes.length % CIFAR10_RECORD_BYTES !== 0) {
-    throw new DatasetError(`CIFAR-10: ${source} is ${bytes.length} bytes, not a whole number of ${CIFAR10_RECORD_BYTES}-byte records (expected ${EXPECTATION}: per image 1 label byte + 3072 pixel bytes)`);
+    throw new DatasetError(`CIFAR-10: ${source} is ${bytes.length} bytes, not a whole number of ${CIFAR10_RECORD_BYTES}-byte records (expected ${CIFAR10_EXPECTATION}: per image 1 label byte + 3072 pixel bytes)`);
   }
   const count = bytes.length / CIFAR10_RECORD_BYTES;
   const labels = new Uint8Array(count);
@@ -59,21 +59,21 @@ export async function findCifarFolder(path: string): Promise<string> {
   try {
     entries = await fs.readdir(path);
   } catch (error) {
-    throw new DatasetError(`CIFAR-10: ${path} ${describeFsFailure(error)} (expected ${EXPECTATION})`);
+    throw new DatasetError(`CIFAR-10: ${path} ${describeFsFailure(error)} (expected ${CIFAR10_EXPECTATION})`);
   }
   if (entries.includes(CIFAR10_TRAIN_FILES[0]!)) return path;
   if (entries.includes('cifar-10-batches-bin')) return findCifarFolder(join(path, 'cifar-10-batches-bin'));
   const pythonHint = entries.includes('data_batch_1') || entries.includes('cifar-10-batches-py') ? '; this looks like the Python (pickle) version, which is not read' : '';
-  throw new DatasetError(`CIFAR-10: ${path} has no ${CIFAR10_TRAIN_FILES[0]} (expected ${EXPECTATION})${pythonHint}`);
+  throw new DatasetError(`CIFAR-10: ${path} has no ${CIFAR10_TRAIN_FILES[0]} (expected ${CIFAR10_EXPECTATION})${pythonHint}`);
 }
 
 async function readCifarFile(folder: string, name: string): Promise<ByteImages> {
   const file = join(folder, name);
-  return parseCifarRecords(await readFileOrExplain(file, 'CIFAR-10', EXPECTATION), file);
+  return parseCifarRecords(await readFileOrExplain(file, 'CIFAR-10', CIFAR10_EXPECTATION), file);
 }
 
 export async function openCifar10(options: { path?: string; trainLimit: number; prefetchDepth: number }): Promise<Dataset> {
-  if (!options.path) throw new DatasetError(`CIFAR-10 needs dataset.path: a folder with ${EXPECTATION}`);
+  if (!options.path) throw new DatasetError(`CIFAR-10 needs dataset.path: a folder with ${CIFAR10_EXPECTATION}`);
   const folder = await findCifarFolder(options.path);
   const trainParts = await Promise.all(CIFAR10_TRAIN_FILES.map((name) => readCifarFile(folder, name)));
   const test = await readCifarFile(folder, CIFAR10_TEST_FILE);

@@ -8,9 +8,14 @@ import type { Dataset } from './types.js';
 
 export const DEFAULT_FASHION_MNIST_PATH = '/usr/share/datasets/fashion-mnist';
 
+/** How to get the files when the default folder lacks them. */
+export function fashionMnistHint(folder: string): string {
+  return folder === DEFAULT_FASHION_MNIST_PATH ? '; on Debian or Ubuntu: apt-get install dataset-fashion-mnist, or set dataset.path' : '';
+}
+
 export async function openFashionMnist(options: { path?: string; trainLimit: number; prefetchDepth: number }): Promise<Dataset> {
   const folder = options.path ?? DEFAULT_FASHION_MNIST_PATH;
-  const hint = folder === DEFAULT_FASHION_MNIST_PATH ? "; on Debian or Ubuntu: apt-get install dataset-fashion-mnist, or set dataset.path" : '';
+  const hint = fashionMnistHint(folder);
   const { train, test } = await loadIdxFolder('Fashion-MNIST', folder, 10, hint);
   return createDataset({
     name: 'fashion-mnist', inputShape: train.shape, numClasses: 10, prefetchDepth: options.prefetchDepth,

@@ -37,9 +37,7 @@ export async function isIdxFolder(folder: string): Promise<boolean> {
   }
 }
 
-async function loadSplit(dataset: string, folder: string, entries: string[], imagesName: string, labelsName: string, numClasses: number): Promise<ByteImages> {
-  const imagesFile = join(folder, pickIdxFile(entries, imagesName)!);
-  const labelsFile = join(folder, pickIdxFile(entries, labelsName)!);
+async function loadSplit(dataset: string, imagesFile: string, labelsFile: string, numClasses: number): Promise<ByteImages> {
   const [images, labels] = await Promise.all([readIdxFile(imagesFile, ubyteMagic(3), dataset), readIdxFile(labelsFile, ubyteMagic(1), dataset)]);
   const [count, height, width] = images.dims as [number, number, number];
   if (labels.dims[0] !== count) {
@@ -51,8 +49,8 @@ async function loadSplit(dataset: string, folder: string, entries: string[], ima
   return { pixels: images.data as Uint8Array, labels: labelBytes, shape: [height, width, 1] };
 }
 
-/** Reads both splits of an MNIST-layout folder; `hint` is appended to a "missing" error (e.g. how to install). */
-export async function loadIdxFolder(dataset: string, folder: string, numClasses: number, hint = ''): Promise<{ train: ByteImages; test: ByteImages }> {
+/** The four files of an MNIST-layout folder (absolute paths, in an accepted spelling); `hint` is appended to a "missing" error. */
+export async function idxFolderFiles(dataset: string, folder: string, hint = ''): Promise<Record<keyof typeof IDX_FILE_NAMES, string>> {
   let entries: string[];
   try {
     entries = await fs.readdir(folder);
@@ -63,9 +61,16 @@ export async function loadIdxFolder(dataset: string, folder: string, numClasses:
   if (missing.length > 0) {
     throw new DatasetError(`${dataset}: ${folder} has no ${missing.map((name) => `${name}(.gz)`).join(', ')} (expected ${IDX_FOLDER_EXPECTATION})${hint}`);
   }
+  const file = (name: string) => join(folder, pickIdxFile(entries, name)!);
+  return { trainImages: file(IDX_FILE_NAMES.trainImages), trainLabels: file(IDX_FILE_NAMES.trainLabels), testImages: file(IDX_FILE_NAMES.testImages), testLabels: file(IDX_FILE_NAMES.testLabels) };
+}
+
+/** Reads both splits of an MNIST-layout folder; `hint` is appended to a "missing" error (e.g. how to install). */
+export async function loadIdxFolder(dataset: string, folder: string, numClasses: number, hint = ''): Promise<{ train: ByteImages; test: ByteImages }> {
+  const files = await idxFolderFiles(dataset, folder, hint);
   const [train, test] = await Promise.all([
-    loadSplit(dataset, folder, entries, IDX_FILE_NAMES.trainImages, IDX_FILE_NAMES.trainLabels, numClasses),
-    loadSplit(dataset, folder, entries, IDX_FILE_NAMES.testImages, IDX_FILE_NAMES.testLabels, numClasses),
+    loadSplit(dataset, files.trainImages, files.trainLabels, numClasses),
+    loadSplit(dataset, files.testImages, files.testLabels, numClasses),
   ]);
   if (train.shape.join() !== test.shape.join()) {
     throw new DatasetError(`${dataset}: ${folder} training images are ${train.shape.slice(0, 2).join('×')} but test images are ${test.shape.slice(0, 2).join('×')}`);

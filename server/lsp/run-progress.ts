@@ -1,7 +1,7 @@
 // Window progress ($/progress begin/report/end) for each trainer process: from its start to its
 // final state, with the percentage of planned steps done. Cancelling it asks the run to stop.
 import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
-import { isFinalState } from '../runs/store.js';
+import { isFinalState } from '../rundir/store.js';
 import type { MetricEvent } from '../runs/manager.js';
 import type { StatusEvent } from '../protocol.js';
 

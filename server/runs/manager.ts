@@ -7,8 +7,8 @@ import type { RiglConfig } from '../config/types.js';
 import { errorMessage } from '../errors.js';
 import type { EvalEvent, MaskEvent, RunEvent, RunListItem, RunState, RunSummary, StatusEvent, TrainEvent, TrainerMessage } from '../protocol.js';
 import { KeyedBatcher } from './batcher.js';
-import { createRun, openRunForResume } from './start.js';
-import { isFinalState, listRuns, RunDirectory, RUN_FILES } from './store.js';
+import { createRun, openRunForResume } from '../rundir/start.js';
+import { isFinalState, listRuns, RunDirectory, RUN_FILES } from '../rundir/store.js';
 import { TrainerProcess, type TrainerExit } from './trainer-process.js';
 
 export type MetricEvent = TrainEvent | EvalEvent;
@@ -139,7 +139,7 @@ export class RunManager {
     this.assertOpen();
     const config = resolveConfigText(options.configText, options.configFile ?? 'untitled config', options.overrides ?? []);
     mkdirSync(this.root, { recursive: true });
-    const run = createRun(this.root, config);
+    const run = await createRun(this.root, config, this.cwd);
     const managed = this.admit(run, config, false, options.maxSteps);
     return { runId: managed.runId, dir: run.dir, queued: managed.state === 'queued' };
   }
@@ -150,7 +150,7 @@ export class RunManager {
     const dir = this.runDir(runId);
     const live = this.active.get(runId);
     if (live) throw new Error(`run ${runId} is already ${live.state}`);
-    const { run, config } = openRunForResume(dir);
+    const { run, config } = await openRunForResume(dir, this.cwd);
     const hasCheckpoint = existsSync(join(run.path('checkpoints'), 'latest.json'));
     const managed = this.admit(run, config, hasCheckpoint, options.maxSteps);
     return { runId: managed.runId, dir: run.dir, queued: managed.state === 'queued' };

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { TrainerCommand, TrainerMessage } from '../protocol.js';
 import { ConfigError } from '../config/load.js';
-import { openRunForResume } from './start.js';
+import { RunDirectory } from '../rundir/store.js';
 import { StopSignal, train } from '../train/trainer.js';
 
 async function main(): Promise<number> {
@@ -23,10 +23,12 @@ async function main(): Promise<number> {
   process.on('SIGTERM', () => stop.request('SIGTERM'));
   process.on('SIGINT', () => stop.request('SIGINT'));
 
-  const { run, config } = openRunForResume(values.run);
+  // The server wrote config.yaml and plan.json; the trainer executes the plan as it is.
+  const run = new RunDirectory(values.run);
+  if (!run.exists()) throw new ConfigError(`trainer: ${values.run} is not a run directory (no config.yaml)`);
   const maxSteps = values['max-steps'] !== undefined ? Number(values['max-steps']) : undefined;
   const summary = await train({
-    config, run, resume: values.resume, maxSteps, stop,
+    run, resume: values.resume, maxSteps, stop,
     onEvent: (event) => send({ type: 'event', runId: run.runId, event }),
     onLog: (line) => send({ type: 'log', runId: run.runId, line }),
   });

@@ -37,17 +37,46 @@ export function sparseFlops(layers: readonly FlopsLayer[]): { flopsDense: number
   return { flopsDense, flopsSparse };
 }
 
+/** Training FLOPs of one step for one example as a·f_S + b·f_D. */
+export interface FlopsTerm {
+  sparse: number;
+  dense: number;
+}
+
 /**
- * Training FLOPs of one step for one example, backward = 2 × forward, from f_D and the f_S of
- * the masks in force. A RigL update step needs the dense gradient: its weight gradient is dense.
+ * The one rule for training FLOPs (RIGL-SPEC §7), backward = 2 × forward: per method, the step's
+ * cost in f_S (the masks in force) and f_D, on an ordinary step and on a mask-update step (a
+ * RigL update needs the dense gradient, so its weight gradient is dense), and dense training's
+ * step. plan.json carries it so every engine's live counter uses exactly these coefficients.
  */
-export function stepTrainFlops(method: Method, fD: number, fS: number, isMaskUpdateStep: boolean): number {
+export interface TrainFlopsRule {
+  step: FlopsTerm;
+  update: FlopsTerm;
+  /** Dense training's step (the denseTrainFlops counter). */
+  dense: FlopsTerm;
+}
+
+const DENSE_STEP: FlopsTerm = { sparse: 0, dense: 3 };
+const SPARSE_STEP: FlopsTerm = { sparse: 3, dense: 0 };
+const DENSE_GRADIENT_STEP: FlopsTerm = { sparse: 2, dense: 1 };
+
+export function trainFlopsRule(method: Method): TrainFlopsRule {
   switch (method) {
-    case 'dense': return 3 * fD;
-    case 'snfs': return 2 * fS + fD;
-    case 'rigl': return isMaskUpdateStep ? 2 * fS + fD : 3 * fS;
-    case 'static': case 'set': case 'gmp': return 3 * fS;
+    case 'dense': return { step: DENSE_STEP, update: DENSE_STEP, dense: DENSE_STEP };
+    case 'snfs': return { step: DENSE_GRADIENT_STEP, update: DENSE_GRADIENT_STEP, dense: DENSE_STEP };
+    case 'rigl': return { step: SPARSE_STEP, update: DENSE_GRADIENT_STEP, dense: DENSE_STEP };
+    case 'static': case 'set': case 'gmp': return { step: SPARSE_STEP, update: SPARSE_STEP, dense: DENSE_STEP };
   }
+}
+
+export function applyFlopsTerm(term: FlopsTerm, fD: number, fS: number): number {
+  return term.sparse * fS + term.dense * fD;
+}
+
+/** Training FLOPs of one step for one example, from f_D and the f_S of the masks in force. */
+export function stepTrainFlops(method: Method, fD: number, fS: number, isMaskUpdateStep: boolean): number {
+  const rule = trainFlopsRule(method);
+  return applyFlopsTerm(isMaskUpdateStep ? rule.update : rule.step, fD, fS);
 }
 
 /** Training FLOPs per example and step, averaged over training. */

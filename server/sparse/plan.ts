@@ -7,7 +7,8 @@ import type { LayerSpec, ModelSpec } from '../nn/spec.js';
 import { layerDensities, type LayerDensity } from './distribution.js';
 import { activeCount } from './masks.js';
 import { flopsSummary } from './flops.js';
-import { endStep as endStepOf, gmpSparsity, isGmpPruneStep } from './schedule.js';
+import { createMaskSchedule, gmpSparsity, gmpTargetActive, isGmpPruneStep, type MaskSchedule } from './schedule.js';
+import type { PlanMaskUpdate } from '../protocol.js';
 
 export interface LayerPlan {
   name: string;
@@ -28,11 +29,15 @@ export interface StepPlan {
   trainSize: number;
   stepsPerEpoch: number;
   totalSteps: number;
-  /** T_end in steps: no topology change at or after it. */
+  /** T_end in steps: no topology change at or after it (gmp: t1). */
   endStep: number;
+  /** gmp: t0 in steps. */
+  startStep: number;
   deltaT: number;
   /** How many mask updates the run will perform. */
   maskUpdates: number;
+  /** Every mask update in order: f(t) for rigl/set/snfs, per-layer target nonzeros for gmp. */
+  updates: PlanMaskUpdate[];
 }
 
 export interface Plan {
@@ -51,10 +56,12 @@ export interface Plan {
   steps: StepPlan;
 }
 
-/** What an opened dataset really gives, where it differs from the nominal facts (an ImageNet folder's class count). */
+/** What an opened dataset really gives, where it differs from the nominal facts (an ImageNet folder's class count, its size). */
 export interface DataShape {
   inputShape: [number, number, number];
   numClasses: number;
+  /** Training examples; the nominal size when absent. */
+  trainSize?: number;
 }
 
 export function modelSpecFor(config: RiglConfig, actual?: DataShape): ModelSpec {
@@ -63,23 +70,27 @@ export function modelSpecFor(config: RiglConfig, actual?: DataShape): ModelSpec 
   return getModelSpec(config.model, { inputShape: facts.inputShape, numClasses: facts.numClasses });
 }
 
-export function planSteps(config: RiglConfig): StepPlan {
+/** Step counts and mask-update steps; the updates' gmp targets are filled in by buildPlan (they need the layers). */
+export function planSteps(config: RiglConfig, actual?: DataShape): StepPlan {
   const info = modelInfo(config.model);
-  const { trainSize } = datasetFacts(config.dataset, { inputShape: info.nativeInput, numClasses: info.nativeClasses });
+  const trainSize = actual?.trainSize ?? datasetFacts(config.dataset, { inputShape: info.nativeInput, numClasses: info.nativeClasses }).trainSize;
   const { training, sparsity } = config;
   // The loaders drop the last partial batch, so an epoch is floor(N / batch) steps.
   const stepsPerEpoch = Math.max(1, Math.floor(trainSize / training.batch_size));
   const totalSteps = Math.max(1, Math.round(training.epochs * training.multiplier * stepsPerEpoch));
-  const endStep = endStepOf(sparsity.update.t_end, totalSteps);
-  const deltaT = sparsity.update.delta_t;
-  let maskUpdates = 0;
-  if (sparsity.method === 'rigl' || sparsity.method === 'set' || sparsity.method === 'snfs') {
-    maskUpdates = Math.max(0, Math.floor((endStep - 1) / deltaT));
-  } else if (sparsity.method === 'gmp') {
-    const startStep = Math.floor(sparsity.update.t_start * totalSteps);
-    maskUpdates = gmpUpdateSteps(startStep, endStep, deltaT).length;
-  }
-  return { trainSize, stepsPerEpoch, totalSteps, endStep, deltaT, maskUpdates };
+  // The same schedule object the updaters step by: one rule for when masks change.
+  const schedule = createMaskSchedule(sparsity.update, totalSteps);
+  const updates = updateSteps(sparsity.method, schedule).map((step): PlanMaskUpdate => (sparsity.method === 'gmp' ? { step } : { step, fraction: schedule.updateFraction(step) }));
+  return { trainSize, stepsPerEpoch, totalSteps, endStep: schedule.endStep, startStep: schedule.startStep, deltaT: schedule.deltaT, maskUpdates: updates.length, updates };
+}
+
+/** The steps at which a method changes masks under a schedule. */
+export function updateSteps(method: RiglConfig['sparsity']['method'], schedule: MaskSchedule): number[] {
+  if (method === 'gmp') return gmpUpdateSteps(schedule.startStep, schedule.endStep, schedule.deltaT);
+  if (method !== 'rigl' && method !== 'set' && method !== 'snfs') return [];
+  const steps: number[] = [];
+  for (let t = schedule.deltaT; t < schedule.endStep; t += schedule.deltaT) if (schedule.isDropGrowStep(t)) steps.push(t);
+  return steps;
 }
 
 /** The steps at which gmp prunes: the multiples of ΔT in (t0, t1) and t1 itself (schedule.ts decides). */
@@ -124,11 +135,15 @@ export function buildPlan(config: RiglConfig, actual?: DataShape): Plan {
       flops: density * layer.flops, flopsDense: layer.flops, participates: densities[i].participates, fixedBy: densities[i].fixedBy,
     };
   });
-  const steps = planSteps(config);
+  const steps = planSteps(config, actual);
+  if (sparsity.method === 'gmp') {
+    const schedule = createMaskSchedule(sparsity.update, steps.totalSteps);
+    for (const update of steps.updates) update.nnz = layers.map((l) => gmpTargetActive(schedule, l.density, l.params, update.step));
+  }
   const summary = flopsSummary(layers.map((l) => ({ flops: l.flopsDense, density: l.density })), {
     method: sparsity.method,
     deltaT: sparsity.update.delta_t,
-    gmpMeanProgress: sparsity.method === 'gmp' ? gmpMeanProgress(steps, Math.floor(sparsity.update.t_start * steps.totalSteps)) : undefined,
+    gmpMeanProgress: sparsity.method === 'gmp' ? gmpMeanProgress(steps, steps.startStep) : undefined,
   });
   const params = layers.reduce((a, l) => a + l.params, 0);
   const nnz = layers.reduce((a, l) => a + l.nnz, 0);

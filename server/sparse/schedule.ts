@@ -1,6 +1,7 @@
 // When masks change (RIGL-SPEC §3, §5): drop/grow update steps and the update fraction f(t) of
 // rigl/set/snfs, and gmp's pruning steps and cubic sparsity ramp. Pure functions of the step.
 import type { UpdateConfig, UpdateSchedule } from '../config/types.js';
+import { exactZeroCount } from './distribution.js';
 
 /**
  * Step counts in this module are optimizer steps of the whole run, t counted from 1. M× longer
@@ -72,4 +73,9 @@ export function createMaskSchedule(update: UpdateConfig, totalSteps: number): Ma
     isGmpPruneStep: (step) => isGmpPruneStep(step, update.delta_t, start, end),
     gmpSparsity: (finalSparsity, step) => gmpSparsity(finalSparsity, step, start, end),
   };
+}
+
+/** gmp: the active weights a layer of `params` weights keeps after the prune at t (its planned count at t1). */
+export function gmpTargetActive(schedule: MaskSchedule, finalDensity: number, params: number, step: number): number {
+  return params - exactZeroCount(schedule.gmpSparsity(1 - finalDensity, step), params);
 }

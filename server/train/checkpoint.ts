@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { writeFileAtomic } from '../runs/atomic.js';
+import { writeFileAtomic } from '../rundir/atomic.js';
 
 export interface CheckpointMeta {
   /** Optimizer steps completed. */

@@ -1,11 +1,12 @@
-// The training loop: builds backend, data, model, masks, updater and optimizer from a resolved
-// config, trains with RigL (or a baseline), records every event to the run directory first,
+// The training loop of the tfjs engine: builds backend, data, model, masks, updater and optimizer
+// from the run's plan.json (resolved config, data facts, layer counts, schedule), trains with RigL (or a baseline), records every event to the run directory first,
 // checkpoints atomically each epoch and on stop, and resumes from a checkpoint exactly.
 import * as tf from '@tensorflow/tfjs-core';
 import type { RiglConfig } from '../config/types.js';
-import type { RunEvent, RunInfo, RunState, RunSummary, StatusEvent } from '../protocol.js';
-import { RunDirectory } from '../runs/store.js';
-import { buildPlan, type Plan } from '../sparse/plan.js';
+import type { RunEvent, RunInfo, RunPlan, RunState, RunSummary, StatusEvent } from '../protocol.js';
+import { PLAN_FILE, planOfRunPlan, readPlanFile, scheduleInfo } from '../rundir/plan-file.js';
+import { RunDirectory } from '../rundir/store.js';
+import type { Plan } from '../sparse/plan.js';
 import { openDataset } from '../data/index.js';
 import type { Dataset } from '../data/types.js';
 import { selectBackend } from './backend.js';
@@ -13,7 +14,7 @@ import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.j
 import { evaluate, type EvalResult } from './evaluate.js';
 import { learningRateAt } from './lr-schedule.js';
 import { TrainWindow } from './metrics.js';
-import { stepTrainFlops } from '../sparse/flops.js';
+import { applyFlopsTerm } from '../sparse/flops.js';
 import { MaskedSgd } from './optimizer.js';
 import { forwardBackward } from './step.js';
 import { SparseModel } from './sparse-model.js';
@@ -28,8 +29,9 @@ export class StopSignal {
 }
 
 export interface TrainerOptions {
-  config: RiglConfig;
   run: RunDirectory;
+  /** The run's plan; read from its plan.json when absent. */
+  plan?: RunPlan;
   /** Continue from the run directory's latest checkpoint. */
   resume?: boolean;
   /** Stop (as completed) after this many optimizer steps in total, whatever the plan says. */
@@ -50,7 +52,8 @@ export async function train(options: TrainerOptions): Promise<RunSummary> {
 }
 
 class Trainer {
-  private readonly config: RiglConfig;
+  private config!: RiglConfig;
+  private runPlan!: RunPlan;
   private readonly runDir: RunDirectory;
   private readonly stop: StopSignal;
   private step = 0;
@@ -67,12 +70,17 @@ class Trainer {
   private plan!: Plan;
 
   constructor(private readonly options: TrainerOptions) {
-    this.config = options.config;
     this.runDir = options.run;
     this.stop = options.stop ?? new StopSignal();
   }
 
   async train(): Promise<RunSummary> {
+    try {
+      this.runPlan = this.options.plan ?? readPlanFile(this.runDir.path('plan'));
+    } catch (error) {
+      return this.failBeforePlan(error);
+    }
+    this.config = this.runPlan.config;
     this.status('starting', 'preparing backend, data and model');
     let model: SparseModel | undefined;
     let dataset: Dataset | undefined;
@@ -81,15 +89,15 @@ class Trainer {
       this.backendName = backend.name;
       this.backendReason = backend.reason;
       this.log(`backend: ${backend.name} (${backend.reason})`);
-      const nominal = buildPlan(this.config).spec;
-      dataset = await openDataset(this.config.dataset, { inputShape: nominal.inputShape, numClasses: nominal.numClasses, seed: this.config.training.seed });
-      // The network takes what the data really is: an ImageNet folder may hold fewer than 1000 classes.
-      this.plan = buildPlan(this.config, { inputShape: dataset.inputShape, numClasses: dataset.numClasses });
-      if (dataset.numClasses !== nominal.numClasses) this.log(`${dataset.name}: ${dataset.numClasses} classes found (nominal ${nominal.numClasses}); the classifier has ${dataset.numClasses} outputs`);
-      // The real training-set size decides the step counts (a folder may hold fewer images than the nominal dataset).
-      const { batch_size: batchSize, epochs, multiplier } = this.config.training;
-      this.stepsPerEpoch = Math.max(1, Math.floor(dataset.trainSize / batchSize));
-      this.totalSteps = Math.max(1, Math.round(epochs * multiplier * this.stepsPerEpoch));
+      this.plan = planOfRunPlan(this.runPlan);
+      const { data } = this.runPlan;
+      // The data the server described when it created the run; the plan's counts hold only for it.
+      dataset = await openDataset({ ...this.config.dataset, ...(data.path !== null ? { path: data.path } : {}) }, { inputShape: data.inputShape, numClasses: data.numClasses, seed: this.config.training.seed });
+      if (dataset.trainSize !== data.trainSize || dataset.numClasses !== data.numClasses) {
+        throw new TrainingFailure(`${dataset.name} now holds ${dataset.trainSize} training examples of ${dataset.numClasses} classes, but the run was planned for ${data.trainSize} of ${data.numClasses} (${PLAN_FILE}); the data changed since the run was created: start a new run`);
+      }
+      this.stepsPerEpoch = this.runPlan.schedule.stepsPerEpoch;
+      this.totalSteps = this.runPlan.schedule.totalSteps;
       model = new SparseModel(this.config, this.plan, this.totalSteps);
       const optimizer = new MaskedSgd(this.config.training.optimizer, model.parameters());
       if (this.options.resume) await this.restore(model, optimizer);
@@ -131,8 +139,9 @@ class Trainer {
           }
           for (const [variable, value] of result.bufferUpdates) variable.assign(value);
           tf.dispose([x, labels, ...effective.owned, ...result.denseGradients, ...result.otherGradients, ...result.bufferUpdates.map(([, v]) => v)]);
-          this.trainFlops += stepTrainFlops(this.config.sparsity.method, model.flopsDense, model.flopsSparse, isUpdate) * batch.size;
-          this.denseTrainFlops += stepTrainFlops('dense', model.flopsDense, model.flopsSparse, false) * batch.size;
+          const rule = this.runPlan.flopsRule;
+          this.trainFlops += applyFlopsTerm(isUpdate ? rule.update : rule.step, model.flopsDense, model.flopsSparse) * batch.size;
+          this.denseTrainFlops += applyFlopsTerm(rule.dense, model.flopsDense, model.flopsSparse) * batch.size;
           this.step = t;
           if (isUpdate) this.emit({ ...(await model.updateMasks(t, optimizer)), ...this.clock() });
           window.add(t, result.loss, result.correct, batch.size);
@@ -218,7 +227,22 @@ class Trainer {
       stepsPerEpoch: this.stepsPerEpoch, batchSize: config.training.batch_size,
       layers: plan.layers.map((l) => ({ name: l.name, shape: l.shape, params: l.params, density: l.density })),
       flopsDense: plan.totals.flopsDense, inferenceFlopsFactor: plan.totals.inferenceFlopsFactor, trainFlopsFactor: plan.totals.trainFlopsFactor,
+      schedule: scheduleInfo(this.runPlan),
     };
+  }
+
+  /** Without a readable plan there is no config either: record the failure with what the directory says. */
+  private failBeforePlan(error: unknown): RunSummary {
+    const message = error instanceof Error ? error.message : String(error);
+    this.log(`failed: ${message}`);
+    const event: StatusEvent = { type: 'status', ...this.clock(), state: 'failed', message };
+    this.emit(event);
+    const summary: RunSummary = {
+      runId: this.runDir.runId, name: this.runDir.runId, state: 'failed', message, model: '', method: '', backend: '',
+      step: 0, totalSteps: 0, epoch: 0, startedAt: this.startedAt, updatedAt: Date.now(), pid: process.pid, sparsity: { global: 0, layers: [] },
+    };
+    this.runDir.writeSummary(summary);
+    return summary;
   }
 
   private clock(): { step: number; epoch: number; time: number } {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { parseIdx, readIdxFile, ubyteMagic } from '../../server/data/idx.js';
+import { parseIdx, readIdxDims, readIdxFile, ubyteMagic } from '../../server/data/idx.js';
 import { DEFAULT_FASHION_MNIST_PATH } from '../../server/data/fashion-mnist.js';
 import { openDataset } from '../../server/data/index.js';
 import type { DatasetConfig } from '../../server/config/types.js';
@@ -42,6 +42,10 @@ test('the same IDX file reads identically plain and gzipped', async () => {
     assert.deepEqual(plain.dims, [3, 2, 2]);
     assert.deepEqual(packed.dims, plain.dims);
     assert.deepEqual(Array.from(packed.data), Array.from(plain.data));
+    // A plan reads only the header, the same for both.
+    assert.deepEqual(await readIdxDims(join(tmp.folder, 'plain')), [3, 2, 2]);
+    assert.deepEqual(await readIdxDims(join(tmp.folder, 'packed.gz')), [3, 2, 2]);
+    await assert.rejects(readIdxDims(join(tmp.folder, 'missing')), /missing: cannot read its header/);
   } finally {
     tmp.remove();
   }

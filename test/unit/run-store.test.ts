@@ -6,7 +6,7 @@ import { appendFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
-import { listRuns, newRunId, RunDirectory } from '../../server/runs/store.js';
+import { listRuns, newRunId, RunDirectory } from '../../server/rundir/store.js';
 import type { RunSummary } from '../../server/protocol.js';
 
 const summary = (runId: string, extra: Partial<RunSummary>): RunSummary => ({

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveConfigText } from '../../server/config/load.js';
-import { createRun } from '../../server/runs/start.js';
+import { createRun } from '../../server/rundir/start.js';
 import { train } from '../../server/train/trainer.js';
 import type { StatusEvent } from '../../server/protocol.js';
 import { temporaryFolder, writeCifarFolder, writeImageTree } from '../fixtures/data/generate.js';
@@ -23,7 +23,7 @@ training: { epochs: 1, batch_size: 4, log_every: 1, eval_batch_size: 6 }
 backend: wasm
 `, 'inet.rigl.yaml');
     const events: StatusEvent[] = [];
-    const summary = await train({ config, run: createRun(runs.folder, config), onEvent: (e) => { if (e.type === 'status') events.push(e); } });
+    const summary = await train({ run: await createRun(runs.folder, config), onEvent: (e) => { if (e.type === 'status') events.push(e); } });
     assert.equal(summary.state, 'completed', summary.message);
     assert.equal(summary.step, 3, '12 images at batch 4');
     const info = events.find((e) => e.info)?.info;
@@ -48,7 +48,7 @@ sparsity: { method: set, sparsity: 0.5, update: { delta_t: 2 } }
 training: { epochs: 2, batch_size: 2, log_every: 1 }
 backend: cpu
 `, 'cifar.rigl.yaml');
-    const summary = await train({ config, run: createRun(runs.folder, config) });
+    const summary = await train({ run: await createRun(runs.folder, config) });
     assert.equal(summary.state, 'completed', summary.message);
     assert.equal(summary.step, 10, '10 training records at batch 2, two epochs');
     assert.ok(summary.best !== undefined);

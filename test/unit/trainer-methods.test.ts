@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveConfigText } from '../../server/config/load.js';
-import { createRun } from '../../server/runs/start.js';
+import { createRun } from '../../server/rundir/start.js';
 import { train } from '../../server/train/trainer.js';
 import { buildPlan } from '../../server/sparse/plan.js';
 import { gmpSparsity } from '../../server/sparse/schedule.js';
@@ -29,7 +29,7 @@ for (const method of ['rigl', 'set', 'snfs', 'static', 'gmp', 'dense'] as const)
   test(`${method}: planned nonzeros at every update, zeros stay zero, no tensor leak`, async () => {
     const config = tinyConfig(method);
     const plan = buildPlan(config);
-    const run = createRun(mkdtempSync(join(tmpdir(), 'rigl-trainer-')), config);
+    const run = await createRun(mkdtempSync(join(tmpdir(), 'rigl-trainer-')), config);
     const events: RunEvent[] = [];
     const tensorCounts: number[] = [];
     const totalSteps = plan.steps.totalSteps;
@@ -37,7 +37,7 @@ for (const method of ['rigl', 'set', 'snfs', 'static', 'gmp', 'dense'] as const)
     await tf.setBackend('cpu');
     const before = tf.memory().numTensors;
     const summary = await train({
-      config, run, onEvent: (e) => events.push(e),
+      run, onEvent: (e) => events.push(e),
       afterStep: (step, model, optimizer) => {
         for (const layer of model.maskedLayers()) {
           if (!layer.mask) continue;
@@ -85,8 +85,8 @@ for (const method of ['rigl', 'set', 'snfs', 'static', 'gmp', 'dense'] as const)
 
 test('a NaN or infinite loss fails the run and names the step', async () => {
   const config = tinyConfig('rigl', ['training.optimizer.lr=1e30', 'training.log_every=1']);
-  const run = createRun(mkdtempSync(join(tmpdir(), 'rigl-trainer-')), config);
-  const summary = await train({ config, run });
+  const run = await createRun(mkdtempSync(join(tmpdir(), 'rigl-trainer-')), config);
+  const summary = await train({ run });
   assert.equal(summary.state, 'failed');
   assert.match(summary.message ?? '', /loss became (NaN|infinite) at step \d+/);
 });
@@ -99,9 +99,9 @@ sparsity: { method: rigl, sparsity: 0.8, update: { delta_t: 10 } }
 training: { epochs: 4, batch_size: 16, log_every: 16, optimizer: { lr: 0.05 } }
 backend: wasm
 `, 'cnn.rigl.yaml');
-  const run = createRun(mkdtempSync(join(tmpdir(), 'rigl-trainer-')), config);
+  const run = await createRun(mkdtempSync(join(tmpdir(), 'rigl-trainer-')), config);
   const events: RunEvent[] = [];
-  const summary = await train({ config, run, onEvent: (e) => events.push(e) });
+  const summary = await train({ run, onEvent: (e) => events.push(e) });
   assert.equal(summary.state, 'completed', summary.message);
   assert.equal(summary.backend, 'wasm');
   const losses = events.filter((e) => e.type === 'train').map((e) => (e as { loss: number }).loss);

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveConfigText } from '../../server/config/load.js';
-import { createRun } from '../../server/runs/start.js';
+import { createRun } from '../../server/rundir/start.js';
 import { StopSignal, train } from '../../server/train/trainer.js';
 import { latestCheckpoint, loadCheckpoint } from '../../server/train/checkpoint.js';
 import type { RunEvent } from '../../server/protocol.js';
-import type { RunDirectory } from '../../server/runs/store.js';
+import type { RunDirectory } from '../../server/rundir/store.js';
 
 const config = resolveConfigText(`
 model: lenet-300-100
@@ -35,19 +35,19 @@ const maskCounts = (events: RunEvent[]) => events.filter((e) => e.type === 'mask
 
 test('a run stopped at step 21 and resumed matches the uninterrupted run exactly', async () => {
   const root = mkdtempSync(join(tmpdir(), 'rigl-resume-'));
-  const straightRun = createRun(root, config);
+  const straightRun = await createRun(root, config);
   const straightEvents: RunEvent[] = [];
-  const straight = await train({ config, run: straightRun, onEvent: (e) => straightEvents.push(e) });
+  const straight = await train({ run: straightRun, onEvent: (e) => straightEvents.push(e) });
   assert.equal(straight.state, 'completed');
 
-  const splitRun = createRun(root, config);
+  const splitRun = await createRun(root, config);
   const splitEvents: RunEvent[] = [];
   const stop = new StopSignal();
-  const first = await train({ config, run: splitRun, stop, onEvent: (e) => splitEvents.push(e), afterStep: (step) => { if (step === 21) stop.request('test'); } });
+  const first = await train({ run: splitRun, stop, onEvent: (e) => splitEvents.push(e), afterStep: (step) => { if (step === 21) stop.request('test'); } });
   assert.equal(first.state, 'stopped');
   assert.equal(first.step, 21);
   assert.equal(finalTensors(splitRun).meta.batchInEpoch, 21, 'the checkpoint records the position in the epoch');
-  const second = await train({ config, run: splitRun, resume: true, onEvent: (e) => splitEvents.push(e) });
+  const second = await train({ run: splitRun, resume: true, onEvent: (e) => splitEvents.push(e) });
   assert.equal(second.state, 'completed');
   assert.equal(second.step, straight.step);
 

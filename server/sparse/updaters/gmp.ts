@@ -2,10 +2,9 @@
 // step remove the smallest active |W| until the layer reaches s_l(t); removed weights stay removed.
 import * as tf from '@tensorflow/tfjs-core';
 import type { SparsityConfig } from '../../config/types.js';
-import { exactZeroCount } from '../distribution.js';
 import type { DeviceReads } from '../device-reads.js';
 import { mixSeed, SEED_PURPOSE } from '../rng.js';
-import { createMaskSchedule, type MaskSchedule } from '../schedule.js';
+import { createMaskSchedule, gmpTargetActive, type MaskSchedule } from '../schedule.js';
 import type { LayerUpdate, MaskedLayer, SparseUpdater, StagedLayerUpdate, UpdateInput } from '../types.js';
 import { smallestActive } from './drop-grow.js';
 import { LayerTable, stageEach, updateWithOneRead, type ResolvedLayer, type UpdaterOptions } from './layers.js';
@@ -58,7 +57,7 @@ export class GmpUpdater implements SparseUpdater {
 
   private pruneLayer(step: number, layer: ResolvedLayer, masked: MaskedLayer): LayerUpdate {
     // At t1 the sparsity is exactly 1 − density, so the count is exactly the plan's.
-    const targetActive = layer.size - exactZeroCount(this.schedule.gmpSparsity(1 - layer.density, step), layer.size);
+    const targetActive = gmpTargetActive(this.schedule, layer.density, layer.size, step);
     const targetDensity = targetActive / layer.size;
     const active = masked.active;
     const excess = active - targetActive;

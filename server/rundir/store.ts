@@ -1,12 +1,12 @@
-// The run directory (ARCHITECTURE §4): config.yaml, events.jsonl, summary.json, checkpoints/,
-// trainer.log. Creating, appending, reading back and listing runs, past ones included.
+// The run directory (docs/engines.md): config.yaml, plan.json, events.jsonl, summary.json,
+// checkpoints/, trainer.log. Creating, appending, reading back and listing runs, past ones included.
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from './atomic.js';
 import { FINAL_STATES, type RunEvent, type RunListItem, type RunState, type RunSummary } from '../protocol.js';
 
-export const RUN_FILES = { config: 'config.yaml', events: 'events.jsonl', summary: 'summary.json', log: 'trainer.log', checkpoints: 'checkpoints' } as const;
+export const RUN_FILES = { config: 'config.yaml', plan: 'plan.json', events: 'events.jsonl', summary: 'summary.json', log: 'trainer.log', checkpoints: 'checkpoints' } as const;
 
 /** A filesystem-safe run id: name, local time and a short random suffix (two runs in one second differ). */
 export function newRunId(name: string, now = new Date()): string {
