@@ -1,7 +1,7 @@
 // Builds everything that runs: dist/{cli,server,trainer,extension}.js (Node, cjs), the dashboard
 // webview (browser iife) and the TypeScript tests (dist/test, packages left external).
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync, copyFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
@@ -56,11 +56,33 @@ const { createRequire } = await import('node:module');
 const schemaModule = createRequire(import.meta.url)('./dist/.schema.cjs');
 writeFileSync('dist/rigl-config.schema.json', JSON.stringify(schemaModule.toJsonSchema(), null, 2) + '\n');
 rmSync('dist/.schema.cjs');
+await writeRunSchemas();
 
 // The wasm backend loads its .wasm binaries from next to the bundle that uses it.
 for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
   const src = join('node_modules/@tensorflow/tfjs-backend-wasm/dist', file);
   if (existsSync(src)) copyFileSync(src, join('dist', file));
+}
+
+/**
+ * JSON Schemas of the run directory's files (docs/engines.md), generated from the types in
+ * server/protocol.ts so that they cannot drift from them; tests validate both engines' run
+ * directories against them. Regenerated only when a file the types live in changed (~1.5 s).
+ */
+async function writeRunSchemas() {
+  const folder = join('dist', 'schemas');
+  const targets = { RunEvent: 'run-event.schema.json', RunSummary: 'run-summary.schema.json', RunPlan: 'run-plan.schema.json' };
+  const sources = ['server/protocol.ts', 'server/config/types.ts', 'server/sparse/flops.ts', 'server/nn/spec.ts', 'esbuild.mjs'];
+  const newest = Math.max(...sources.map((file) => statSync(file).mtimeMs));
+  const fresh = Object.values(targets).every((name) => existsSync(join(folder, name)) && statSync(join(folder, name)).mtimeMs > newest);
+  if (fresh) return;
+  const { createGenerator } = await import('ts-json-schema-generator');
+  const generator = createGenerator({ path: 'server/protocol.ts', tsconfig: 'tsconfig.json', type: '*', skipTypeCheck: true, expose: 'export', topRef: true, additionalProperties: false });
+  mkdirSync(folder, { recursive: true });
+  for (const [type, name] of Object.entries(targets)) {
+    const schema = { ...generator.createSchema(type), $id: `rigl-studio://schema/${name.replace('.schema.json', '')}` };
+    writeFileSync(join(folder, name), JSON.stringify(schema, null, 2) + '\n');
+  }
 }
 
 if (watch) {

@@ -85,6 +85,10 @@ export class Dashboard {
         this.gate.flush();
         return Object.fromEntries(this.lineViews.map((view) => [view.spec.id, view.stats()]));
       },
+      maskUpdateMarks: (chartId) => {
+        this.gate.flush();
+        return this.lineViews.find((view) => view.spec.id === chartId)?.maskUpdateMarks() ?? [];
+      },
       values: (chartId, runId, seriesKey) => this.lineViews.find((view) => view.spec.id === chartId)?.values(runId, seriesKey) ?? [],
       density: () => {
         this.gate.flush();

@@ -16,6 +16,8 @@ export interface DashboardTestHook {
   runIds(): string[];
   /** Per time-series chart id, its datasets' given and drawn point counts. */
   charts(): Record<string, DatasetStats[]>;
+  /** The mask-update steps marked on one chart in its last draw. */
+  maskUpdateMarks(chartId: string): number[];
   /** The y values of one series of one run in one chart (smoothed series included). */
   values(chartId: string, runId: string, seriesKey: string): number[];
   density(): DensityStats | undefined;

@@ -114,6 +114,17 @@ describe('dashboard webview', () => {
     assert.deepEqual(page.errors, []);
   });
 
+  test('loss and accuracy mark the planned mask updates up to the latest step; other charts do not', async (t) => {
+    const page = await open(t);
+    if (!page) return;
+    const stream = generateRunEvents({ runId: 'marks', totalSteps: 3000, maskEvery: 100, tEndFraction: 0.75, stopAtStep: 1234 });
+    await replay(page, stream, 'marks');
+    const expectedMarks = Array.from({ length: 12 }, (_, i) => (i + 1) * 100);
+    assert.deepEqual(await page.hook('maskUpdateMarks', 'loss'), expectedMarks);
+    assert.deepEqual(await page.hook('maskUpdateMarks', 'accuracy'), expectedMarks);
+    assert.deepEqual(await page.hook('maskUpdateMarks', 'lr'), []);
+  });
+
   test('the smoothing slider changes the smoothed loss, from the keyboard, and is persisted', async (t) => {
     const page = await open(t);
     if (!page) return;

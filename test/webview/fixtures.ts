@@ -145,6 +145,7 @@ export function generateRunEvents(options: StreamOptions = {}): RunEvent[] {
     flopsDense: denseFlops,
     inferenceFlopsFactor,
     trainFlopsFactor,
+    schedule: { deltaT: maskEvery, endStep: tEnd, updateSteps: Array.from({ length: Math.max(0, Math.ceil(tEnd / maskEvery) - 1) }, (_, i) => (i + 1) * maskEvery) },
   };
   const events: RunEvent[] = [
     { type: 'status', state: 'queued', step: 0, epoch: 0, time: startTime },

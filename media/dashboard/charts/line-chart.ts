@@ -6,6 +6,7 @@ import type { RunModel } from '../model/run-model.js';
 import type { Point } from '../model/series.js';
 import type { Theme } from '../theme.js';
 import { emptyStatePlugin } from './empty-state.js';
+import { maskUpdateMarksPlugin } from './mask-update-marks.js';
 import { timeSeriesOptions } from './options.js';
 import { Chart } from './register.js';
 import { formatValue, type LineChartSpec, type LineSeriesSpec, type SeriesContext, type SeriesRole } from './line-specs.js';
@@ -34,6 +35,7 @@ export class LineChartView {
   readonly chart: Chart<'line', Point[]>;
   private readonly bindings: Binding[] = [];
   private readonly compare: boolean;
+  private marksDrawn: number[] = [];
 
   constructor(
     readonly spec: LineChartSpec,
@@ -56,7 +58,16 @@ export class LineChartView {
     this.chart = new Chart<'line', Point[]>(canvas, {
       type: 'line',
       data: { datasets: this.bindings.map((binding) => binding.dataset) },
-      plugins: [emptyStatePlugin(spec.emptyText, theme.mutedForeground, `12px ${theme.fontFamily}`)],
+      plugins: [
+        emptyStatePlugin(spec.emptyText, theme.mutedForeground, `12px ${theme.fontFamily}`),
+        ...(spec.marksMaskUpdates ? [maskUpdateMarksPlugin({
+          runs: () => runs.map((run, runIndex) => ({
+            steps: run.updateSteps,
+            color: withAlpha(this.compare ? theme.runColors[runIndex % theme.runColors.length] : theme.mutedForeground, 0.45),
+          })),
+          drawn: (steps) => { this.marksDrawn = steps; },
+        })] : []),
+      ],
       options: timeSeriesOptions(theme, {
         yTitle: spec.yTitle, yFormat: spec.yFormat, yMin: spec.yMin, yMax: spec.yMax,
         legendFilter: (index) => this.inLegend(index),
@@ -91,6 +102,11 @@ export class LineChartView {
       points: binding.source.length,
       drawn: this.chart.getDatasetMeta(index).data.length,
     }));
+  }
+
+  /** The mask-update steps marked in the last draw. */
+  maskUpdateMarks(): number[] {
+    return [...this.marksDrawn];
   }
 
   /** The y values given for one dataset, for tests that compare raw and smoothed curves. */

@@ -45,6 +45,8 @@ export interface LineChartSpec {
   dependsOn: EventKind[];
   usesSmoothing?: boolean;
   usesSelectedLayer?: boolean;
+  /** Draw the runs' planned mask-update steps as vertical marks. */
+  marksMaskUpdates?: boolean;
   series: LineSeriesSpec[];
 }
 
@@ -52,8 +54,8 @@ const fixed = (text: string) => () => text;
 
 export const LINE_CHARTS: LineChartSpec[] = [
   {
-    id: 'loss', emptyText: 'Waiting for the first training metrics…', title: 'Loss', yTitle: 'loss', dependsOn: ['train', 'eval'], usesSmoothing: true,
-    description: 'Training loss, raw and smoothed, and evaluation loss, by step.',
+    id: 'loss', emptyText: 'Waiting for the first training metrics…', title: 'Loss', yTitle: 'loss', dependsOn: ['train', 'eval'], usesSmoothing: true, marksMaskUpdates: true,
+    description: 'Training loss, raw and smoothed, and evaluation loss, by step; dashed vertical lines mark the mask updates.',
     series: [
       { key: 'trainRaw', label: fixed('train (raw)'), color: 'blue', role: 'raw', points: (run) => run.trainLoss.points, hideInLegend: true },
       { key: 'trainSmoothed', label: fixed('train'), color: 'blue', role: 'main', points: (run, c) => c.smoothers.pointsOf(run.trainLoss) },
@@ -62,7 +64,7 @@ export const LINE_CHARTS: LineChartSpec[] = [
   },
   {
     id: 'accuracy', emptyText: 'Waiting for the first training metrics…', title: 'Accuracy', yTitle: 'accuracy', yFormat: (v) => formatPercent(v, 0), valueFormat: (v) => formatPercent(v, 2), yMin: 0, yMax: 1,
-    dependsOn: ['train', 'eval'], usesSmoothing: true,
+    dependsOn: ['train', 'eval'], usesSmoothing: true, marksMaskUpdates: true,
     description: 'Training top-1 accuracy, raw and smoothed, and evaluation top-1 and top-5 accuracy, by step.',
     series: [
       { key: 'trainRaw', label: fixed('train top-1 (raw)'), color: 'blue', role: 'raw', points: (run) => run.trainAccuracy.points, hideInLegend: true, compare: false },

@@ -65,6 +65,11 @@ export class RunModel {
     return this.info?.totalSteps;
   }
 
+  /** The planned mask-update steps (empty for runs recorded without a schedule). */
+  get updateSteps(): readonly number[] {
+    return this.info?.schedule?.updateSteps ?? [];
+  }
+
   apply(event: RunEvent): void {
     this.events.push(event);
     this.step = event.step;
