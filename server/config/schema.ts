@@ -1,6 +1,6 @@
 // The one JSON Schema of *.rigl.yaml: validation (ajv), completion, hover and the editor's schema
 // association all read it. Defaults here are the defaults the resolved config gets.
-import { BACKENDS, DATASET_NAMES, DISTRIBUTIONS, LR_SCHEDULES, METHODS, UPDATE_SCHEDULES } from './types.js';
+import { BACKENDS, DATASET_NAMES, DISTRIBUTIONS, ENGINES, LR_SCHEDULES, METHODS, TORCH_DEVICES, TORCH_PRECISIONS, UPDATE_SCHEDULES } from './types.js';
 import { MODEL_NAMES } from '../nn/spec.js';
 
 export interface SchemaNode {
@@ -136,7 +136,7 @@ export const RIGL_CONFIG_SCHEMA: SchemaNode = {
       },
     },
     backend: {
-      type: 'string', enum: BACKENDS, default: 'auto', description: 'TensorFlow.js backend that runs the training.',
+      type: 'string', enum: BACKENDS, default: 'auto', description: 'TensorFlow.js backend that runs the training (tfjs engine only).',
       enumDescriptions: [
         'The fastest that loads here: tensorflow, then webgpu (if a GPU adapter exists), then wasm, then cpu.',
         'tfjs-node-gpu / tfjs-node (needs libtensorflow 2.9.1, CUDA 11.2, cuDNN 8.1).',
@@ -144,6 +144,25 @@ export const RIGL_CONFIG_SCHEMA: SchemaNode = {
         'WebAssembly with SIMD: the fast CPU backend.',
         'Pure JavaScript: works everywhere, slow.',
       ],
+    },
+    engine: {
+      type: 'string', enum: ENGINES, default: 'tfjs', description: 'The engine that trains the run; the config, plan, run directory and dashboard are the same for both.',
+      enumDescriptions: [
+        'TensorFlow.js in Node: no install, runs everywhere (CPU via wasm; `backend` picks the tfjs backend).',
+        'PyTorch in Python (needs torch): CUDA GPUs, several GPUs with DDP, SLURM clusters, and CPUs. Settings under `pytorch`.',
+      ],
+    },
+    pytorch: {
+      type: 'object', additionalProperties: false, description: 'The pytorch engine\'s settings (read only with `engine: pytorch`).',
+      properties: {
+        python: { type: 'string', minLength: 1, description: 'The Python interpreter with torch. Default: the `rigl.pythonPath` setting, else the Python extension\'s interpreter, else the first of python3, python, /usr/bin/python3 that has torch.' },
+        device: { type: 'string', enum: TORCH_DEVICES, default: 'auto', description: 'Where the ranks compute.', enumDescriptions: ['CUDA when torch sees a GPU, else CPU.', 'CUDA GPUs (the run fails if torch sees none).', 'CPU threads.'] },
+        processes: { type: 'integer', minimum: 1, default: 1, description: 'Ranks on this machine (DDP: nccl on CUDA, gloo on CPU); one GPU each on CUDA. training.batch_size is the global batch, split evenly over the ranks.' },
+        precision: { type: 'string', enum: TORCH_PRECISIONS, default: 'fp32', description: 'CUDA autocast precision.', enumDescriptions: ['Full precision.', 'bfloat16 autocast (Ampere or newer).', 'float16 autocast with a gradient scaler.'] },
+        channels_last: { type: 'boolean', default: true, description: 'CUDA only: channels-last memory format for convolutions (faster with tensor cores).' },
+        workers: { type: 'integer', minimum: 0, description: 'DataLoader worker processes per rank (ImageNet decoding). Default: CPUs per rank − 1, at most 8.' },
+        compile: { type: 'boolean', default: false, description: 'torch.compile the model (PyTorch 2.x; ignored where unavailable).' },
+      },
     },
   },
 };

@@ -14,6 +14,12 @@ export const LR_SCHEDULES = ['cosine', 'step', 'constant'] as const;
 export type LrScheduleType = (typeof LR_SCHEDULES)[number];
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
+export const ENGINES = ['tfjs', 'pytorch'] as const;
+export type EngineName = (typeof ENGINES)[number];
+export const TORCH_DEVICES = ['auto', 'cuda', 'cpu'] as const;
+export type TorchDevice = (typeof TORCH_DEVICES)[number];
+export const TORCH_PRECISIONS = ['fp32', 'bf16', 'fp16'] as const;
+export type TorchPrecision = (typeof TORCH_PRECISIONS)[number];
 
 export interface DatasetConfig {
   name: DatasetName;
@@ -89,6 +95,22 @@ export interface TrainingConfig {
   eval_batch_size: number;
 }
 
+/** The pytorch engine's settings (docs/engines.md); the tfjs engine never reads them. */
+export interface PytorchConfig {
+  /** The Python interpreter; absent: rigl.pythonPath, the Python extension's, else the first of python3, python, /usr/bin/python3 that has torch. */
+  python?: string;
+  device: TorchDevice;
+  /** Ranks on this machine (DDP: nccl on CUDA, gloo on CPU). */
+  processes: number;
+  precision: TorchPrecision;
+  /** CUDA only: channels-last memory format for convolutions. */
+  channels_last: boolean;
+  /** DataLoader worker processes per rank; absent: the engine's default (CPUs per rank − 1, at most 8). */
+  workers?: number;
+  /** torch.compile the model where available. */
+  compile: boolean;
+}
+
 export interface RiglConfig {
   name: string;
   model: ModelName;
@@ -96,4 +118,7 @@ export interface RiglConfig {
   sparsity: SparsityConfig;
   training: TrainingConfig;
   backend: BackendName;
+  /** Which engine trains the run. */
+  engine: EngineName;
+  pytorch: PytorchConfig;
 }

@@ -92,6 +92,8 @@ test('ignored settings follow the method, the schedule and the dataset', () => {
   assert.deepEqual(ignored('sparsity:\n  distribution: uniform\n  erk_power: 0.5\n'), ['sparsity.erk_power']);
   assert.deepEqual(ignored('training:\n  lr_schedule: { type: step, milestones: [3], gamma: 0.5 }\n'), []);
   assert.deepEqual(ignored('training:\n  lr_schedule: { type: constant, gamma: 0.5 }\n'), ['training.lr_schedule.gamma']);
+  assert.deepEqual(ignored('engine: pytorch\nbackend: webgpu\npytorch: { device: cpu }\n'), ['backend'], 'backend picks a tfjs backend');
+  assert.deepEqual(ignored('backend: wasm\npytorch: { device: cpu }\n'), ['pytorch'], 'the tfjs engine reads no pytorch settings');
 });
 
 test('the memory check reads the backend probe: auto warns only when no GPU backend loads', () => {

@@ -6,7 +6,8 @@ import type { ValidationContext } from './context.js';
 const EXPLICIT_GPU_BACKENDS = new Set(['tensorflow', 'webgpu']);
 
 export function backendUnavailable(context: ValidationContext): ConfigProblem[] {
-  const { backend } = context.config;
+  const { backend, engine } = context.config;
+  if (engine === 'pytorch') return []; // ignored-setting says backend is not read
   const probe = context.env.backends?.find((status) => status.name === backend);
   if (!EXPLICIT_GPU_BACKENDS.has(backend) || !probe || probe.available) return [];
   return [{

@@ -30,6 +30,8 @@ const RULES: readonly IgnoredRule[] = [
   { path: ['dataset', 'synthetic_size'], reason: (c) => (c.dataset.name === 'synthetic' ? undefined : `only synthetic data reads it; the dataset is ${c.dataset.name}`) },
   { path: ['dataset', 'image_size'], reason: (c) => (c.dataset.name === 'imagenet' || c.dataset.name === 'synthetic' ? undefined : `${c.dataset.name} images have a fixed size`) },
   { path: ['dataset', 'path'], reason: (c) => (c.dataset.name === 'synthetic' ? 'synthetic data is generated in memory' : undefined) },
+  { path: ['backend'], reason: (c) => (c.engine === 'pytorch' ? 'it picks the TensorFlow.js backend; the pytorch engine uses `pytorch.device`' : undefined) },
+  { path: ['pytorch'], reason: (c) => (c.engine === 'pytorch' ? undefined : `only the pytorch engine reads it; engine is ${c.engine}`) },
 ];
 
 export function ignoredSettings(context: ValidationContext): ConfigProblem[] {

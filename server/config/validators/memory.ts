@@ -36,6 +36,8 @@ function limitedBackend(context: ValidationContext): { why: string } | undefined
 }
 
 export function memoryExceedsBackend(context: ValidationContext): ConfigProblem[] {
+  // The limits are the tfjs backends'; the pytorch engine's memory is the device's.
+  if (context.config.engine === 'pytorch') return [];
   const limited = limitedBackend(context);
   const plan = limited && context.plan();
   if (!limited || !plan) return [];
