@@ -1,8 +1,11 @@
-// `rigl-studio train` and `rigl-studio resume`: headless training in this process, with progress,
+// `rigl-studio train` and `rigl-studio resume`: headless training (tfjs in this process, pytorch in
+// its engine process through the run seam), with progress,
 // graceful SIGINT/SIGTERM (finish the step, checkpoint, state `stopped`), and a final report.
 import { resolve } from 'node:path';
 import { loadConfigFile } from '../config/load.js';
-import type { RunSummary } from '../protocol.js';
+import type { RiglConfig } from '../config/types.js';
+import type { RunEvent, RunSummary } from '../protocol.js';
+import { trainInEngineProcess } from './engine-process.js';
 import { createRun, openRunForResume } from '../rundir/start.js';
 import type { RunDirectory } from '../rundir/store.js';
 import { StopSignal, train } from '../train/trainer.js';
@@ -20,18 +23,18 @@ export async function trainCommand(args: string[], context: CommandContext): Pro
   const maxSteps = parseMaxSteps(values['max-steps']);
   const config = loadConfigFile(resolve(context.cwd, positionals[0]), values.set as string[], positionals[0]);
   const run = await createRun(resolve(context.cwd, values.out as string), config, context.cwd);
-  return trainWithProgress(run, false, maxSteps, context);
+  return trainWithProgress(run, config, false, maxSteps, context);
 }
 
 export async function resumeCommand(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('resume', args, { 'max-steps': { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError('rigl-studio resume: expected one run directory, e.g. rigl-studio resume runs/mnist-lenet300-rigl-20261124-101500-ab12');
-  const { run, summary } = await openRunForResume(resolve(context.cwd, positionals[0]), context.cwd);
+  const { run, config, summary } = await openRunForResume(resolve(context.cwd, positionals[0]), context.cwd);
   const maxSteps = parseMaxSteps(values['max-steps']);
   const done = summary?.step ?? 0;
   // --max-steps counts all steps of the run; one at or below the checkpoint would train nothing.
   if (maxSteps !== undefined && maxSteps <= done) throw new UsageError(`--max-steps ${maxSteps}: the run is already at step ${done}; give a larger total`);
-  return trainWithProgress(run, true, maxSteps, context);
+  return trainWithProgress(run, config, true, maxSteps, context);
 }
 
 function parseMaxSteps(value: string | boolean | undefined): number | undefined {
@@ -41,13 +44,18 @@ function parseMaxSteps(value: string | boolean | undefined): number | undefined 
   return n;
 }
 
-async function trainWithProgress(run: RunDirectory, resume: boolean, maxSteps: number | undefined, context: CommandContext): Promise<number> {
+async function trainWithProgress(run: RunDirectory, config: RiglConfig, resume: boolean, maxSteps: number | undefined, context: CommandContext): Promise<number> {
   const stop = new StopSignal();
   const progress = new TrainingProgress(context.stdout, context.isTTY, maxSteps);
   let interrupts = 0;
+  let killEngine: (() => void) | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
-    if (interrupts > 1) process.exit(130); // a second Ctrl-C means now; the last checkpoint stays
+    if (interrupts > 1) {
+      // A second Ctrl-C means now; the last checkpoint stays.
+      killEngine?.();
+      process.exit(130);
+    }
     stop.request(signal);
     progress.finish();
     context.stderr.write(`\n${signal}: finishing the current step and writing a checkpoint (press Ctrl-C again to quit at once)\n`);
@@ -58,7 +66,11 @@ async function trainWithProgress(run: RunDirectory, resume: boolean, maxSteps: n
   context.stdout.write(`run directory: ${run.dir}\n`);
   let summary: RunSummary;
   try {
-    summary = await train({ run, resume, maxSteps, stop, onEvent: (event) => progress.event(event) });
+    const onEvent = (event: RunEvent) => progress.event(event);
+    // tfjs trains in this process; the pytorch engine in its own, through the same seam as the editor's runs.
+    summary = config.engine === 'pytorch'
+      ? await trainInEngineProcess({ run, config, resume, maxSteps, cwd: context.cwd, onEvent, stop, setKill: (kill) => { killEngine = kill; } })
+      : await train({ run, resume, maxSteps, stop, onEvent });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -9,7 +9,10 @@ import type { EvalEvent, MaskEvent, RunEvent, RunListItem, RunState, RunSummary,
 import { KeyedBatcher } from './batcher.js';
 import { createRun, openRunForResume } from '../rundir/start.js';
 import { isFinalState, listRuns, RunDirectory, RUN_FILES } from '../rundir/store.js';
+import { pytorchEngine, tfjsEngine, type EngineRun, type TrainerEngine } from './engines.js';
+import { PythonProbes } from './python-interpreter.js';
 import { TrainerProcess, type TrainerExit } from './trainer-process.js';
+import type { EngineName } from '../config/types.js';
 
 export type MetricEvent = TrainEvent | EvalEvent;
 
@@ -30,8 +33,14 @@ export interface RunManagerOptions {
   runsRoot: string;
   /** Runs training at once; the rest wait in a FIFO queue. Default 1. */
   maxConcurrentRuns?: number;
-  /** The trainer script; default dist/trainer.js next to the running bundle. */
+  /** The tfjs engine's trainer script; default dist/trainer.js next to the running bundle. */
   trainerPath?: string;
+  /** The folder holding the pytorch engine's package rigl_torch/; default: found next to the bundle. */
+  pytorchPackageRoot?: string;
+  /** The editor's Python (rigl.pythonPath, or the Python extension's) for configs that name none. */
+  pythonPath?: string;
+  /** Interpreter probes, shared with whoever else asks (the language server's diagnostics). */
+  pythonProbes?: PythonProbes;
   /** The trainers' working directory: relative dataset paths resolve against it. Default: the server's. */
   cwd?: string;
   /** How long a stop request may take before the trainer is killed. Default 30 s. */
@@ -65,10 +74,13 @@ interface ManagedRun {
   state: RunState;
   resume: boolean;
   maxSteps?: number;
+  /** pytorch: the interpreter resolved when the run was admitted. */
+  python?: string;
   process?: TrainerProcess;
   stopRequested: boolean;
   killRequested: boolean;
   stopTimer?: NodeJS.Timeout;
+  killTimer?: NodeJS.Timeout;
   /** The trainer's own completed/stopped/failed status, announced once the process has exited. */
   finalStatus?: StatusEvent;
   finalAnnounced: boolean;
@@ -83,11 +95,15 @@ interface ManagedRun {
 const DEFAULT_STOP_TIMEOUT_MS = 30_000;
 const DEFAULT_BATCH_INTERVAL_MS = 250;
 const FINAL_STATUS_GRACE_MS = 10_000;
+/** After SIGTERM, how long a trainer gets before SIGKILL (at most; a shorter stop timeout shortens it). */
+const TERMINATE_GRACE_MS = 5_000;
 
 export class RunManager {
   private root: string;
   private maxConcurrent: number;
-  private readonly trainerPath: string;
+  private readonly engines: Record<EngineName, TrainerEngine>;
+  private pythonPath: string | undefined;
+  private readonly pythonProbes: PythonProbes;
   private readonly cwd: string;
   private readonly stopTimeoutMs: number;
   private readonly env: NodeJS.ProcessEnv | undefined;
@@ -101,7 +117,9 @@ export class RunManager {
   constructor(options: RunManagerOptions, private readonly listener: RunManagerListener) {
     this.root = resolve(options.runsRoot);
     this.maxConcurrent = sanitizeConcurrency(options.maxConcurrentRuns);
-    this.trainerPath = options.trainerPath ?? join(__dirname, 'trainer.js');
+    this.engines = { tfjs: tfjsEngine(options.trainerPath ?? join(__dirname, 'trainer.js')), pytorch: pytorchEngine(options.pytorchPackageRoot) };
+    this.pythonPath = options.pythonPath;
+    this.pythonProbes = options.pythonProbes ?? new PythonProbes();
     this.cwd = options.cwd ?? process.cwd();
     this.stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
     this.env = options.env;
@@ -128,6 +146,11 @@ export class RunManager {
     return this.maxConcurrent;
   }
 
+  /** The editor's interpreter for pytorch runs whose config names none (runs already admitted keep theirs). */
+  setPythonPath(pythonPath: string | undefined): void {
+    this.pythonPath = pythonPath || undefined;
+  }
+
   /** Changing the limit starts queued runs at once if it grew; running ones are never stopped. */
   setMaxConcurrentRuns(value: number | undefined): void {
     this.maxConcurrent = sanitizeConcurrency(value);
@@ -139,8 +162,9 @@ export class RunManager {
     this.assertOpen();
     const config = resolveConfigText(options.configText, options.configFile ?? 'untitled config', options.overrides ?? []);
     mkdirSync(this.root, { recursive: true });
+    const python = await this.pythonFor(config);
     const run = await createRun(this.root, config, this.cwd);
-    const managed = this.admit(run, config, false, options.maxSteps);
+    const managed = this.admit(run, config, false, options.maxSteps, python);
     return { runId: managed.runId, dir: run.dir, queued: managed.state === 'queued' };
   }
 
@@ -152,7 +176,7 @@ export class RunManager {
     if (live) throw new Error(`run ${runId} is already ${live.state}`);
     const { run, config } = await openRunForResume(dir, this.cwd);
     const hasCheckpoint = existsSync(join(run.path('checkpoints'), 'latest.json'));
-    const managed = this.admit(run, config, hasCheckpoint, options.maxSteps);
+    const managed = this.admit(run, config, hasCheckpoint, options.maxSteps, await this.pythonFor(config));
     return { runId: managed.runId, dir: run.dir, queued: managed.state === 'queued' };
   }
 
@@ -170,9 +194,11 @@ export class RunManager {
     this.requestStop(managed, 'stop requested');
     // Announced but not recorded: while the trainer lives, events.jsonl is its file alone.
     this.announce(managed, this.statusEvent(managed, 'stopping', 'finishing the current step and writing a checkpoint'));
+    // Then SIGTERM (a stop request to every engine, and to ranks it started), then SIGKILL.
     managed.stopTimer = setTimeout(() => {
       managed.killRequested = true;
-      managed.process?.kill();
+      managed.process?.terminate();
+      managed.killTimer = setTimeout(() => managed.process?.kill(), Math.min(TERMINATE_GRACE_MS, this.stopTimeoutMs));
     }, this.stopTimeoutMs);
     return { accepted: true };
   }
@@ -216,6 +242,7 @@ export class RunManager {
     for (const managed of running) {
       if (!managed.stopRequested) this.requestStop(managed, 'the language server is shutting down');
       clearTimeout(managed.stopTimer);
+      clearTimeout(managed.killTimer);
     }
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(running.map((m) => m.exited)), new Promise<void>((done) => { timer = setTimeout(done, graceMs); })]);
@@ -228,12 +255,18 @@ export class RunManager {
 
   // -------------------------------------------------------------------------------------------
 
-  private admit(run: RunDirectory, config: RiglConfig, resume: boolean, maxSteps: number | undefined): ManagedRun {
+  /** pytorch: the interpreter the run will use (probed once per interpreter); undefined for tfjs. */
+  private async pythonFor(config: RiglConfig): Promise<string | undefined> {
+    if (config.engine !== 'pytorch') return undefined;
+    return (await this.pythonProbes.resolve(config.pytorch.python, this.pythonPath)).python;
+  }
+
+  private admit(run: RunDirectory, config: RiglConfig, resume: boolean, maxSteps: number | undefined, python?: string): ManagedRun {
     let markExited: () => void = () => undefined;
     const exited = new Promise<void>((done) => { markExited = done; });
     const previous = run.readSummary();
     const managed: ManagedRun = {
-      runId: run.runId, run, config, state: 'queued', resume, maxSteps, stopRequested: false, killRequested: false, finalAnnounced: false,
+      runId: run.runId, run, config, state: 'queued', resume, maxSteps, python, stopRequested: false, killRequested: false, finalAnnounced: false,
       step: previous?.step ?? 0, epoch: previous?.epoch ?? 0, totalSteps: previous?.totalSteps ?? 0, exited, markExited,
     };
     this.active.set(managed.runId, managed);
@@ -269,8 +302,9 @@ export class RunManager {
   private launch(managed: ManagedRun): void {
     managed.state = 'starting';
     try {
+      const engine = this.engineOf(managed);
       managed.process = new TrainerProcess(
-        { trainerPath: this.trainerPath, runDir: managed.run.dir, resume: managed.resume, maxSteps: managed.maxSteps, cwd: this.cwd, env: this.env },
+        engine.launch(this.engineRun(managed)),
         (message) => this.onTrainerMessage(managed, message),
         (exit) => this.onTrainerExit(managed, exit),
       );
@@ -278,6 +312,14 @@ export class RunManager {
       // e.g. the run directory vanished; the run cannot start, the others are unaffected.
       this.retire(managed, 'failed', `could not start the trainer: ${errorMessage(error)}`);
     }
+  }
+
+  private engineOf(managed: ManagedRun): TrainerEngine {
+    return this.engines[managed.config.engine] ?? this.engines.tfjs;
+  }
+
+  private engineRun(managed: ManagedRun): EngineRun {
+    return { runDir: managed.run.dir, resume: managed.resume, maxSteps: managed.maxSteps, cwd: this.cwd, env: this.env ?? process.env, ...(managed.python ? { python: managed.python } : {}) };
   }
 
   private onTrainerMessage(managed: ManagedRun, message: TrainerMessage): void {
@@ -327,6 +369,7 @@ export class RunManager {
 
   private onTrainerExit(managed: ManagedRun, exit: TrainerExit): void {
     clearTimeout(managed.stopTimer);
+    clearTimeout(managed.killTimer);
     clearTimeout(managed.finalTimer);
     managed.process = undefined;
     this.active.delete(managed.runId);
@@ -338,7 +381,7 @@ export class RunManager {
       // It may have written its final status but exited before the IPC message got through.
       const onDisk = lastFinalStatus(managed.run);
       if (onDisk) this.announce(managed, onDisk);
-      else this.record(managed, 'failed', crashMessage(exit));
+      else this.record(managed, 'failed', crashMessage(exit, this.engineOf(managed).explainExit(exit, this.engineRun(managed))));
     }
     this.metrics.close(managed.runId);
     this.masks.close(managed.runId);
@@ -422,9 +465,10 @@ function lastFinalStatus(run: RunDirectory): StatusEvent | undefined {
   return undefined;
 }
 
-function crashMessage(exit: TrainerExit): string {
-  if (exit.spawnError) return `could not start the trainer: ${exit.spawnError}`;
+/** Why a trainer ended without a final state: the engine's explanation first, then its stderr's last lines. */
+export function crashMessage(exit: TrainerExit, explanation?: string): string {
+  if (exit.spawnError) return `could not start the trainer: ${explanation ?? exit.spawnError}`;
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-  const head = `the trainer ${how} without reporting a final state`;
+  const head = `the trainer ${how} without reporting a final state${explanation ? `: ${explanation}` : ''}`;
   return exit.stderrTail.length > 0 ? `${head}; last lines of its stderr:\n${exit.stderrTail.join('\n')}` : `${head} (it wrote nothing to stderr; see ${RUN_FILES.log})`;
 }

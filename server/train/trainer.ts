@@ -23,8 +23,17 @@ import { SparseModel } from './sparse-model.js';
 export class StopSignal {
   requested = false;
   reason = '';
+  private readonly listeners: ((reason: string) => void)[] = [];
   request(reason: string): void {
-    if (!this.requested) { this.requested = true; this.reason = reason; }
+    if (this.requested) return;
+    this.requested = true;
+    this.reason = reason;
+    for (const listener of this.listeners) listener(reason);
+  }
+  /** Called once when a stop is requested (at once if it already was): how a stop reaches an engine process. */
+  onRequest(listener: (reason: string) => void): void {
+    if (this.requested) listener(this.reason);
+    else this.listeners.push(listener);
   }
 }
 
