@@ -1,9 +1,10 @@
 // Runs before `vsce package`: puts into dist/ what an installed extension needs beside its bundles
 // and has no node_modules for — MNIST's IDX files, gzipped into dist/data/mnist/ (the list comes
-// from server/data/mnist.ts, which also reads them back). Checks that the runtime files exist.
+// from server/data/mnist.ts, which also reads them back), and the pytorch engine's Python package
+// in dist/engines/pytorch/ (server/runs/engines.ts looks there). Checks that the runtime files exist.
 import * as esbuild from 'esbuild';
 import { createRequire } from 'node:module';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { cpSync, createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -36,3 +37,23 @@ for (const { source, target, gzip } of files) {
 }
 const total = files.reduce((sum, { target }) => sum + statSync(join('dist', target)).size, 0);
 console.log(`prepare-package: ${files.length} MNIST files in dist/data/mnist/ (${(total / 2 ** 20).toFixed(1)} MiB gzipped)`);
+
+// The pytorch engine: its Python sources only (no tests, no caches), replaced as a whole.
+const enginePackage = 'server/engines/pytorch/rigl_torch';
+const engineTarget = 'dist/engines/pytorch/rigl_torch';
+if (existsSync(enginePackage)) {
+  rmSync('dist/engines', { recursive: true, force: true });
+  let count = 0;
+  cpSync(enginePackage, engineTarget, {
+    recursive: true,
+    filter: (source) => {
+      if (source.includes('__pycache__')) return false;
+      if (statSync(source).isDirectory()) return true;
+      if (source.endsWith('.py')) count++;
+      return source.endsWith('.py');
+    },
+  });
+  console.log(`prepare-package: ${count} Python files of the pytorch engine in ${engineTarget}/`);
+} else {
+  console.log(`prepare-package: ${enginePackage} not found; the .vsix will have no pytorch engine`);
+}
