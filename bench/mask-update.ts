@@ -16,7 +16,7 @@ const REPEATS = 3;
 
 const config: SparsityConfig = {
   method: 'rigl', sparsity: SPARSITY, distribution: 'erk', erk_power: 1, dense_first_layer: false, dense_last_layer: false, overrides: {},
-  update: { delta_t: 100, alpha: 0.3, t_end: 0.75, t_start: 0, schedule: 'cosine', grad_accumulation: 1, ema_decay: 0.9 },
+  update: { delta_t: 100, alpha: 0.3, t_end: 0.75, t_start: 0, schedule: 'cosine', grad_accumulation: 1, ema_decay: 0.9, at_step_zero: false },
 };
 
 function median(values: number[]): number {

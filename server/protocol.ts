@@ -189,6 +189,8 @@ export interface PlanTotals {
   flopsSparse: number;
   inferenceFlopsFactor: number;
   trainFlopsFactor: number;
+  /** Training FLOPs of the whole run: the flopsRule summed over the schedule × batch size. */
+  trainFlops: number;
 }
 
 export interface PlanSchedule {

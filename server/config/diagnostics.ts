@@ -13,12 +13,14 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = { error: 1, warning: 2, i
 const UNNECESSARY: DiagnosticTag = 1;
 
 /**
- * Every problem of the text, in document order. Semantic checks need a resolved config, so they
- * run only once the schema-level errors are fixed.
+ * Every problem of the text, in document order. With schema errors, the semantic checks run on
+ * the config without the invalid values, each one only if none of the keys it reads is invalid,
+ * so that everything is reported at once (as yaml-language-server and eslint do).
  */
 export function configProblems(text: string, env: ConfigEnvironment, analysis: ConfigAnalysis = analyzeConfigText(text)): ConfigProblem[] {
   const problems = [...analysis.problems];
   if (analysis.config) problems.push(...runSemanticValidators(createValidationContext(text, analysis.doc, analysis.config, env)));
+  else if (analysis.partial) problems.push(...runSemanticValidators(createValidationContext(text, analysis.doc, analysis.partial.config, env, analysis.partial.invalid)));
   // Stable sort: problems at the same place keep the order of the checks.
   return problems.sort((a, b) => a.range[0] - b.range[0]);
 }

@@ -1,5 +1,5 @@
 // Text of a *.rigl.yaml → problems with exact offsets, and (when there are no errors) the
-// resolved, defaulted RiglConfig. Schema checks only; semantic checks live in validators.ts.
+// resolved, defaulted RiglConfig. Schema checks only; semantic checks live in validators/.
 import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import Ajv, { type ErrorObject } from 'ajv';
 import { RIGL_CONFIG_SCHEMA, schemaAt, type SchemaNode } from './schema.js';
@@ -15,7 +15,15 @@ export interface ConfigAnalysis {
   problems: ConfigProblem[];
   /** Present when no problem is an error. */
   config?: RiglConfig;
+  /**
+   * When there are schema errors: the config with every invalid value replaced by its default
+   * (unknown keys dropped), and the key paths whose values are invalid or missing. Semantic
+   * checks that read none of those paths still run on it, so all problems show at once.
+   */
+  partial?: { config: RiglConfig; invalid: KeyPath[] };
 }
+
+export type KeyPath = readonly (string | number)[];
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validateSchema = ajv.compile(RIGL_CONFIG_SCHEMA);
@@ -38,8 +46,38 @@ export function analyzeConfigText(text: string): ConfigAnalysis {
       if (problem && !problems.some((p) => p.code === problem.code && p.range[0] === problem.range[0] && p.message === problem.message)) problems.push(problem);
     }
   }
-  if (problems.some((p) => p.severity === 'error')) return { doc, raw, problems };
+  if (problems.some((p) => p.severity === 'error')) return { doc, raw, problems, partial: partialConfig(raw as Record<string, unknown>, problems) };
   return { doc, raw, problems, config: resolveDefaults(raw as Record<string, unknown>) };
+}
+
+/** The config without its invalid values (they take their defaults) and where those were. */
+function partialConfig(raw: Record<string, unknown>, problems: readonly ConfigProblem[]): ConfigAnalysis['partial'] {
+  const cleaned = structuredClone(raw);
+  const invalid: KeyPath[] = [];
+  for (const problem of problems) {
+    if (problem.severity !== 'error') continue;
+    // An unknown key is read by nothing: dropping it leaves every other value valid.
+    if (problem.code === 'unknown-key') { removeAt(cleaned, problem.path); continue; }
+    if (problem.code === 'missing-key') { invalid.push([...problem.path, String(problem.data?.key)]); continue; }
+    invalid.push(problem.path);
+    removeAt(cleaned, problem.path);
+  }
+  // A value that had to go may have been a whole section; what is left still has to resolve.
+  try {
+    return { config: resolveDefaults(cleaned), invalid };
+  } catch {
+    return undefined;
+  }
+}
+
+function removeAt(target: unknown, path: readonly (string | number)[]): void {
+  if (path.length === 0) return;
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    if (node === null || typeof node !== 'object') return;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  if (node !== null && typeof node === 'object') delete (node as Record<string | number, unknown>)[path[path.length - 1]];
 }
 
 /** Fill every default of the schema, then the defaults that depend on other values. */
@@ -57,7 +95,8 @@ function fillDefaults(schema: SchemaNode, value: unknown): unknown {
   for (const [key, child] of Object.entries(schema.properties)) {
     if (target[key] === undefined) {
       if (child.default !== undefined) target[key] = structuredClone(child.default);
-      else if (child.type === 'object' && child.properties) target[key] = fillDefaults(child, {});
+      // An optional section with required keys (`reference`) stays absent: it has no default.
+      else if (child.type === 'object' && child.properties && !child.required?.length) target[key] = fillDefaults(child, {});
     } else if (child.type === 'object') {
       target[key] = fillDefaults(child, target[key]);
     }

@@ -1,6 +1,6 @@
 // The one JSON Schema of *.rigl.yaml: validation (ajv), completion, hover and the editor's schema
 // association all read it. Defaults here are the defaults the resolved config gets.
-import { BACKENDS, DATASET_NAMES, DISTRIBUTIONS, ENGINES, LR_SCHEDULES, METHODS, TORCH_DEVICES, TORCH_PRECISIONS, UPDATE_SCHEDULES } from './types.js';
+import { BACKENDS, DATASET_NAMES, DISTRIBUTIONS, ENGINES, LR_SCHEDULE_UNITS, LR_SCHEDULES, METHODS, TORCH_DEVICES, TORCH_PRECISIONS, UPDATE_SCHEDULES, WEIGHT_DECAY_TARGETS } from './types.js';
 import { MODEL_NAMES } from '../nn/spec.js';
 
 export interface SchemaNode {
@@ -34,6 +34,7 @@ const updateSchema: SchemaNode = {
     schedule: { type: 'string', enum: UPDATE_SCHEDULES, default: 'cosine', description: 'How the update fraction f(t) decays.', enumDescriptions: ['f(t) = α/2 · (1 + cos(π t / T_end))', 'f(t) = α', 'f(t) = α · (1 − t / T_end)'] },
     grad_accumulation: { type: 'integer', minimum: 1, default: 1, description: 'RigL: sum the dense gradients of this many batches for the grow score.' },
     ema_decay: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.9, description: 'snfs only: decay of the exponential moving average of the dense gradient.' },
+    at_step_zero: { type: 'boolean', default: false, description: 'rigl/set/snfs: also update the masks on the first step, with f = f(0) = α, as the official code does. Off by default, as in the PyTorch port behind the published 100/500/1200-epoch results: the first update is at t = ΔT.' },
   },
 };
 
@@ -94,9 +95,9 @@ export const RIGL_CONFIG_SCHEMA: SchemaNode = {
           type: 'string', enum: DISTRIBUTIONS, default: 'erk', description: 'How the sparsity budget is spread over layers.',
           enumDescriptions: ['Every participating layer gets sparsity S (first layer dense by default).', 'Erdős–Rényi: density ∝ (n_in + n_out)/(n_in · n_out).', 'Erdős–Rényi-Kernel: density ∝ sum of dimensions / product of dimensions.'],
         },
-        erk_power: { type: 'number', minimum: 0, default: 1, description: 'ERK/ER exponent p: raw scores are raised to p; 0 gives uniform.' },
+        erk_power: { type: 'number', minimum: 0, default: 1, description: 'ERK exponent p: raw scores are raised to p; 0 gives uniform. ER ignores it, as the official code does.' },
         dense_first_layer: { type: 'boolean', description: 'Keep the first layer dense. Default: true for uniform, false for er and erk.' },
-        dense_last_layer: { type: 'boolean', default: false, description: 'Keep the classifier dense.' },
+        dense_last_layer: { type: 'boolean', default: false, description: 'Keep the classifier dense. The PyTorch port behind the 100/500/1200-epoch results keeps it dense for uniform (with the first layer), so its "0.8 uniform" is 0.7355 global sparsity.' },
         overrides: {
           type: 'object', default: {}, description: 'Fixed sparsity for layers by exact name or glob (`layer1.*`, `fc`); these layers leave the budget.',
           additionalProperties: { type: 'number', minimum: 0, exclusiveMaximum: 1, description: 'The sparsity of the matching layers.' },
@@ -117,6 +118,10 @@ export const RIGL_CONFIG_SCHEMA: SchemaNode = {
             momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.9, description: 'Momentum coefficient.' },
             nesterov: { type: 'boolean', default: true, description: 'Use Nesterov momentum.' },
             weight_decay: { type: 'number', minimum: 0, default: 0.0001, description: 'L2 weight decay added to the gradient.' },
+            weight_decay_on: {
+              type: 'string', enum: WEIGHT_DECAY_TARGETS, default: 'kernels', description: 'Which parameters weight decay applies to.',
+              enumDescriptions: ['Convolution and fully connected kernels only (the official RigL code).', 'Everything but batch-norm γ/β: kernels and biases (the PyTorch port).', 'Every trainable parameter, batch norm and biases included.'],
+            },
           },
         },
         lr_schedule: {
@@ -126,13 +131,22 @@ export const RIGL_CONFIG_SCHEMA: SchemaNode = {
             warmup_epochs: { type: 'number', minimum: 0, default: 0, description: 'Linear warm-up from 0 over this many epochs.' },
             milestones: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, default: [], description: 'step only: epochs at which the LR is multiplied by gamma (the paper: 30, 70, 90).' },
             gamma: { type: 'number', exclusiveMinimum: 0, default: 0.1, description: 'step only: the factor applied at each milestone.' },
+            per: { type: 'string', enum: LR_SCHEDULE_UNITS, default: 'step', description: 'How often the learning rate changes.', enumDescriptions: ['Every optimizer step (a smooth warm-up and decay).', 'Once per epoch, held for the whole epoch (the PyTorch port behind the 100/500/1200-epoch results).'] },
           },
         },
         label_smoothing: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, description: 'Label smoothing of the cross-entropy (the ImageNet recipes use 0.1).' },
+        mixup_alpha: { type: 'number', minimum: 0, default: 0, description: 'mixup (Zhang et al. 2018): train on λ·x_i + (1 − λ)·x_j with λ ~ Beta(α, α) and the same mix of the targets; 0 = off (the PyTorch port uses 0.2). The training accuracy then counts a prediction correct when it names the label with the larger share.' },
         seed: { type: 'integer', minimum: 0, default: 0, description: 'Seed of masks, initialization, data order and tie-breaking.' },
         multiplier: { type: 'number', exclusiveMinimum: 0, default: 1, description: 'M× training: epochs, LR epoch anchors and T_end scale by M; ΔT stays (the paper\'s 5×).' },
         log_every: { type: 'integer', minimum: 1, default: 20, description: 'Write a train event every N steps.' },
         eval_batch_size: { type: 'integer', minimum: 1, default: 500, description: 'Batch size of evaluation.' },
+      },
+    },
+    reference: {
+      type: 'object', additionalProperties: false, required: ['top1'], description: 'A published result this run reproduces; `runs` and the dashboard show the run\'s top-1 against it.',
+      properties: {
+        top1: { type: 'number', minimum: 0, maximum: 1, description: 'The published top-1 accuracy as a fraction (0.754 for 75.4 %).' },
+        source: { type: 'string', minLength: 1, description: 'Where the figure comes from (paper, table, row).' },
       },
     },
     backend: {

@@ -12,6 +12,10 @@ export const UPDATE_SCHEDULES = ['cosine', 'constant', 'linear'] as const;
 export type UpdateSchedule = (typeof UPDATE_SCHEDULES)[number];
 export const LR_SCHEDULES = ['cosine', 'step', 'constant'] as const;
 export type LrScheduleType = (typeof LR_SCHEDULES)[number];
+export const LR_SCHEDULE_UNITS = ['step', 'epoch'] as const;
+export type LrScheduleUnit = (typeof LR_SCHEDULE_UNITS)[number];
+export const WEIGHT_DECAY_TARGETS = ['kernels', 'all_but_bn', 'all'] as const;
+export type WeightDecayTarget = (typeof WEIGHT_DECAY_TARGETS)[number];
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 export const ENGINES = ['tfjs', 'pytorch'] as const;
@@ -47,6 +51,8 @@ export interface UpdateConfig {
   grad_accumulation: number;
   /** snfs only: decay of the gradient's exponential moving average. */
   ema_decay: number;
+  /** rigl/set/snfs: also update at the first step with f(0) = α (the official code); off in the port. */
+  at_step_zero: boolean;
 }
 
 export interface SparsityConfig {
@@ -54,7 +60,7 @@ export interface SparsityConfig {
   /** Target global sparsity S in [0, 1). */
   sparsity: number;
   distribution: Distribution;
-  /** ERK exponent p: raw scores are raised to p (0 gives uniform). */
+  /** ERK exponent p: raw scores are raised to p (0 gives uniform); ER ignores it. */
   erk_power: number;
   /** Keep the first layer dense. Default: true for uniform, false for er/erk. */
   dense_first_layer: boolean;
@@ -71,6 +77,8 @@ export interface OptimizerConfig {
   momentum: number;
   nesterov: boolean;
   weight_decay: number;
+  /** Which parameters are decayed: kernels only (official), all but batch norm (port), or all. */
+  weight_decay_on: WeightDecayTarget;
 }
 
 export interface LrScheduleConfig {
@@ -79,6 +87,8 @@ export interface LrScheduleConfig {
   /** step only: epochs at which the LR is multiplied by gamma. */
   milestones: number[];
   gamma: number;
+  /** Whether the LR changes every step or is held per epoch. */
+  per: LrScheduleUnit;
 }
 
 export interface TrainingConfig {
@@ -87,6 +97,8 @@ export interface TrainingConfig {
   optimizer: OptimizerConfig;
   lr_schedule: LrScheduleConfig;
   label_smoothing: number;
+  /** mixup's Beta(α, α) parameter; 0 = off. */
+  mixup_alpha: number;
   seed: number;
   /** M× training: scales epochs and the LR schedule's epoch anchors by M (ΔT stays). */
   multiplier: number;
@@ -117,8 +129,15 @@ export interface RiglConfig {
   dataset: DatasetConfig;
   sparsity: SparsityConfig;
   training: TrainingConfig;
+  /** A published result the run reproduces (top-1 as a fraction). */
+  reference?: ReferenceResult;
   backend: BackendName;
   /** Which engine trains the run. */
   engine: EngineName;
   pytorch: PytorchConfig;
+}
+
+export interface ReferenceResult {
+  top1: number;
+  source?: string;
 }

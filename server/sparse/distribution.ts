@@ -11,6 +11,7 @@ export interface DistributionLayer {
 export interface DistributionOptions {
   sparsity: number;
   distribution: Distribution;
+  /** ERK's exponent p; ER ignores it. */
   erkPower: number;
   denseFirstLayer: boolean;
   denseLastLayer: boolean;
@@ -57,10 +58,11 @@ export function matchOverride(name: string, overrides: Readonly<Record<string, n
   return Object.keys(overrides).find((pattern) => patternMatches(pattern, name));
 }
 
+/** ER ignores the power, as the official code does (sparse_utils.get_sparsities); ERK raises to it. */
 function rawScore(shape: readonly number[], distribution: Distribution, power: number): number {
   if (distribution === 'er') {
     const [nIn, nOut] = shape.slice(-2);
-    return ((nIn + nOut) / (nIn * nOut)) ** power;
+    return (nIn + nOut) / (nIn * nOut);
   }
   const sum = shape.reduce((a, b) => a + b, 0);
   const product = shape.reduce((a, b) => a * b, 1);
@@ -75,8 +77,8 @@ export function layerDensities(layers: readonly DistributionLayer[], options: Di
     if (index === layers.length - 1 && options.denseLastLayer) return { name: layer.name, density: 1, participates: false, fixedBy: 'dense-last-layer' as const };
     return { name: layer.name, density: 1 - options.sparsity, participates: true };
   });
-  // p = 0 makes every raw score 1, which is uniform by definition.
-  if (options.distribution === 'uniform' || options.erkPower === 0) return result;
+  // For ERK, p = 0 makes every raw score 1, which is uniform by definition.
+  if (options.distribution === 'uniform' || (options.distribution === 'erk' && options.erkPower === 0)) return result;
 
   const participants = layers.map((layer, index) => ({ index, params: product(layer.shape), raw: rawScore(layer.shape, options.distribution, options.erkPower) }))
     .filter(({ index }) => result[index].participates);

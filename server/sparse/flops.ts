@@ -22,7 +22,9 @@ export interface FlopsSummary {
 
 export interface TrainFlopsOptions {
   method: Method;
-  deltaT: number;
+  /** Optimizer steps of the run, and how many of them are mask-update steps (plan.ts). */
+  totalSteps: number;
+  maskUpdates: number;
   /** gmp only: mean over training steps of the pruning progress c(t) ∈ [0, 1] (s_l(t) = s_l·c(t)). */
   gmpMeanProgress?: number;
 }
@@ -47,7 +49,11 @@ export interface FlopsTerm {
  * The one rule for training FLOPs (RIGL-SPEC §7), backward = 2 × forward: per method, the step's
  * cost in f_S (the masks in force) and f_D, on an ordinary step and on a mask-update step (a
  * RigL update needs the dense gradient, so its weight gradient is dense), and dense training's
- * step. plan.json carries it so every engine's live counter uses exactly these coefficients.
+ * step. plan.json carries it so every engine's live counter uses exactly these coefficients, and
+ * the plan's average (trainFlopsPerExample) sums the same terms over the real schedule. The paper
+ * writes RigL's average as (3·f_S·ΔT + 2·f_S + f_D)/(ΔT + 1), counting the update as a step
+ * besides the ΔT sparse ones; here an update happens on every ΔT-th step itself and only until
+ * T_end, which is what the trainers do.
  */
 export interface TrainFlopsRule {
   step: FlopsTerm;
@@ -79,21 +85,19 @@ export function stepTrainFlops(method: Method, fD: number, fS: number, isMaskUpd
   return applyFlopsTerm(isMaskUpdateStep ? rule.update : rule.step, fD, fS);
 }
 
-/** Training FLOPs per example and step, averaged over training. */
+/** Training FLOPs per example and step, averaged over the run's steps. */
 export function trainFlopsPerExample(layers: readonly FlopsLayer[], options: TrainFlopsOptions): number {
-  const { flopsDense: fD, flopsSparse: fS } = sparseFlops(layers);
-  switch (options.method) {
-    // One update step in every ΔT + 1.
-    case 'rigl': return (options.deltaT * stepTrainFlops('rigl', fD, fS, false) + stepTrainFlops('rigl', fD, fS, true)) / (options.deltaT + 1);
-    case 'gmp': {
-      // Density at time t is 1 − s_l·c(t); averaging over t only needs the mean of c.
-      const meanProgress = options.gmpMeanProgress ?? 0;
-      let meanSparseFlops = 0;
-      for (const { flops, density } of layers) meanSparseFlops += flops * (1 - (1 - density) * meanProgress);
-      return stepTrainFlops('gmp', fD, meanSparseFlops, false);
-    }
-    default: return stepTrainFlops(options.method, fD, fS, false);
+  const { flopsDense: fD, flopsSparse } = sparseFlops(layers);
+  let fS = flopsSparse;
+  if (options.method === 'gmp') {
+    // Density at time t is 1 − s_l·c(t); f_S enters linearly, so averaging over t only needs the mean of c.
+    const meanProgress = options.gmpMeanProgress ?? 0;
+    fS = 0;
+    for (const { flops, density } of layers) fS += flops * (1 - (1 - density) * meanProgress);
   }
+  const total = Math.max(1, options.totalSteps);
+  const updates = Math.min(total, options.maskUpdates);
+  return ((total - updates) * stepTrainFlops(options.method, fD, fS, false) + updates * stepTrainFlops(options.method, fD, fS, true)) / total;
 }
 
 export function flopsSummary(layers: readonly FlopsLayer[], options: TrainFlopsOptions): FlopsSummary {

@@ -52,6 +52,8 @@ export interface Plan {
     flopsSparse: number;
     inferenceFlopsFactor: number;
     trainFlopsFactor: number;
+    /** Training FLOPs of the whole run: per example and step × batch size × steps. */
+    trainFlops: number;
   };
   steps: StepPlan;
 }
@@ -89,6 +91,8 @@ export function updateSteps(method: RiglConfig['sparsity']['method'], schedule: 
   if (method === 'gmp') return gmpUpdateSteps(schedule.startStep, schedule.endStep, schedule.deltaT);
   if (method !== 'rigl' && method !== 'set' && method !== 'snfs') return [];
   const steps: number[] = [];
+  // The first step too, when at_step_zero asks for the official code's step-0 update.
+  if (schedule.deltaT !== 1 && schedule.isDropGrowStep(1)) steps.push(1);
   for (let t = schedule.deltaT; t < schedule.endStep; t += schedule.deltaT) if (schedule.isDropGrowStep(t)) steps.push(t);
   return steps;
 }
@@ -142,7 +146,8 @@ export function buildPlan(config: RiglConfig, actual?: DataShape): Plan {
   }
   const summary = flopsSummary(layers.map((l) => ({ flops: l.flopsDense, density: l.density })), {
     method: sparsity.method,
-    deltaT: sparsity.update.delta_t,
+    totalSteps: steps.totalSteps,
+    maskUpdates: steps.maskUpdates,
     gmpMeanProgress: sparsity.method === 'gmp' ? gmpMeanProgress(steps, steps.startStep) : undefined,
   });
   const params = layers.reduce((a, l) => a + l.params, 0);
@@ -155,6 +160,7 @@ export function buildPlan(config: RiglConfig, actual?: DataShape): Plan {
       params, nnz, sparsity: 1 - nnz / params,
       flopsDense: summary.flopsDense, flopsSparse: summary.flopsSparse,
       inferenceFlopsFactor: summary.inferenceFlopsFactor, trainFlopsFactor: summary.trainFlopsFactor,
+      trainFlops: summary.trainFlopsPerExample * config.training.batch_size * steps.totalSteps,
     },
     steps,
   };

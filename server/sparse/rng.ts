@@ -2,7 +2,7 @@
 // mulberry32 stream, run on the host so every backend sees the same numbers for the same seed.
 
 /** Purpose tags mixed into seeds so that the streams for different uses never coincide. */
-export const SEED_PURPOSE = { initialMask: 1, dropTieBreak: 2, growTieBreak: 3, randomGrow: 4 } as const;
+export const SEED_PURPOSE = { initialMask: 1, dropTieBreak: 2, growTieBreak: 3, randomGrow: 4, mixup: 5 } as const;
 
 /** Mixes any number of integers (run seed, step, layer index, purpose) into one 32-bit seed. */
 export function mixSeed(...parts: number[]): number {

@@ -12,9 +12,19 @@ export function endStep(tEnd: number, totalSteps: number): number {
   return Math.floor(tEnd * totalSteps);
 }
 
-/** rigl/set/snfs: an update happens at t when t mod ΔT = 0 and t < T_end. */
-export function isDropGrowStep(step: number, deltaT: number, endStepT: number): boolean {
-  return Number.isInteger(step) && step >= 1 && step % deltaT === 0 && step < endStepT;
+/**
+ * rigl/set/snfs: an update happens at t when t mod ΔT = 0 and t < T_end; with `atStepZero` also
+ * at the first step, which is the official code's step 0 (the PyTorch port, and the default
+ * here, start at ΔT).
+ */
+export function isDropGrowStep(step: number, deltaT: number, endStepT: number, atStepZero = false): boolean {
+  if (!Number.isInteger(step) || step < 1 || step >= endStepT) return false;
+  return step % deltaT === 0 || (atStepZero && step === 1);
+}
+
+/** The time at which f is evaluated for the update of step t: 0 for the step-zero update. */
+export function updateTime(step: number, atStepZero: boolean): number {
+  return atStepZero && step === 1 ? 0 : step;
 }
 
 /** f(t) for t in [0, T_end]; 0 beyond T_end, where no update happens. */
@@ -68,8 +78,8 @@ export function createMaskSchedule(update: UpdateConfig, totalSteps: number): Ma
     deltaT: update.delta_t,
     endStep: end,
     startStep: start,
-    isDropGrowStep: (step) => isDropGrowStep(step, update.delta_t, end),
-    updateFraction: (step) => updateFraction(update.schedule, update.alpha, step, end),
+    isDropGrowStep: (step) => isDropGrowStep(step, update.delta_t, end, update.at_step_zero),
+    updateFraction: (step) => updateFraction(update.schedule, update.alpha, updateTime(step, update.at_step_zero), end),
     isGmpPruneStep: (step) => isGmpPruneStep(step, update.delta_t, start, end),
     gmpSparsity: (finalSparsity, step) => gmpSparsity(finalSparsity, step, start, end),
   };

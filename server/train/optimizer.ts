@@ -1,13 +1,29 @@
 // SGD with momentum, Nesterov and weight decay, PyTorch's formulation; masked weights and
 // their momentum are re-zeroed after every step (RIGL-SPEC §1).
 import * as tf from '@tensorflow/tfjs-core';
-import type { OptimizerConfig } from '../config/types.js';
+import type { OptimizerConfig, WeightDecayTarget } from '../config/types.js';
+import type { ParameterRole } from '../nn/models/builder.js';
 
 export interface OptimizedParameter {
   name: string;
   variable: tf.Variable;
+  /** What the parameter is: it decides whether weight decay applies. */
+  role: ParameterRole;
   /** Present for masked weights: the step keeps W and momentum at zero where the mask is 0. */
   mask?: tf.Variable;
+}
+
+/**
+ * Whether weight decay applies to a parameter. The default, kernels only, is the official RigL
+ * code's rule; `all_but_bn` is the PyTorch port's (biases decayed, batch norm not); `all` decays
+ * everything, as plain SGD with weight_decay does.
+ */
+export function isDecayed(on: WeightDecayTarget, role: ParameterRole): boolean {
+  switch (on) {
+    case 'kernels': return role === 'kernel';
+    case 'all_but_bn': return role !== 'batchnorm';
+    case 'all': return true;
+  }
 }
 
 export class MaskedSgd {
@@ -22,15 +38,15 @@ export class MaskedSgd {
     }
   }
 
-  /** One step: d = g + wd·p; buf = μ·buf + d; p −= lr·(nesterov ? d + μ·buf : buf). Gradients are not disposed. */
+  /** One step: d = g + wd·p (wd = 0 where weight_decay_on excludes p); buf = μ·buf + d; p −= lr·(nesterov ? d + μ·buf : buf). Gradients are not disposed. */
   step(parameters: readonly OptimizedParameter[], gradients: ReadonlyMap<string, tf.Tensor>, lr: number): void {
-    const { momentum: mu, nesterov, weight_decay: weightDecay } = this.config;
+    const { momentum: mu, nesterov, weight_decay: weightDecay, weight_decay_on: decayOn } = this.config;
     tf.tidy(() => {
-      for (const { name, variable, mask } of parameters) {
+      for (const { name, variable, mask, role } of parameters) {
         const gradient = gradients.get(name);
         if (!gradient) throw new Error(`no gradient for parameter ${name}`);
         const buffer = this.momentum.get(name)!;
-        const decayed = weightDecay > 0 ? tf.add(gradient, tf.mul(variable, weightDecay)) : gradient;
+        const decayed = weightDecay > 0 && isDecayed(decayOn, role) ? tf.add(gradient, tf.mul(variable, weightDecay)) : gradient;
         let newBuffer = mu > 0 ? tf.add(tf.mul(buffer, mu), decayed) : decayed;
         const direction = nesterov && mu > 0 ? tf.add(decayed, tf.mul(newBuffer, mu)) : newBuffer;
         let newValue = tf.sub(variable, tf.mul(direction, lr));

@@ -60,8 +60,8 @@ export class SparseModel {
   /** What the optimizer steps: masked weights (with their masks) and every other trainable parameter. */
   parameters(): OptimizedParameter[] {
     return [
-      ...this.layers.map(({ name, weight, mask }) => ({ name, variable: weight, mask })),
-      ...this.network.otherParams.map((variable, i) => ({ name: this.otherNames[i], variable })),
+      ...this.layers.map(({ name, weight, mask }) => ({ name, variable: weight, role: 'kernel' as const, mask })),
+      ...this.network.otherParams.map((variable, i) => ({ name: this.otherNames[i], variable, role: this.network.otherParamRoles[i] })),
     ];
   }
 

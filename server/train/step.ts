@@ -32,20 +32,30 @@ export function correctCount(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scala
   return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')) as tf.Scalar);
 }
 
+/** A mixup batch's second labels and their share 1 − λ (train/mixup.ts). */
+export interface MixupTargets {
+  partnerLabels: tf.Tensor1D;
+  lambda: number;
+}
+
 /**
  * Forward and backward on one batch. `effectiveWeights` are W ⊙ M (or W for unmasked training);
  * differentiating with respect to them gives the dense gradient that RigL grows by, and the
- * gradient of W is that times M.
+ * gradient of W is that times M. With mixup the loss is λ·CE(labels) + (1 − λ)·CE(partners), and
+ * a prediction counts as correct when it names the label with the larger share.
  */
-export function forwardBackward(model: TrainableModel, x: tf.Tensor, labels: tf.Tensor1D, effectiveWeights: tf.Tensor[], numClasses: number, labelSmoothing: number): StepResult {
+export function forwardBackward(model: TrainableModel, x: tf.Tensor, labels: tf.Tensor1D, effectiveWeights: tf.Tensor[], numClasses: number, labelSmoothing: number, mixup?: MixupTargets): StepResult {
   let correct: tf.Scalar | undefined;
   let bufferUpdates: [tf.Variable, tf.Tensor][] = [];
   const lossFunction = () => {
     const output = model.forward(x, effectiveWeights, true);
     // The gradient pass disposes everything f made except its result: keep what the step needs.
-    correct = tf.keep(correctCount(output.logits, labels));
+    const majority = mixup && mixup.lambda < 0.5 ? mixup.partnerLabels : labels;
+    correct = tf.keep(correctCount(output.logits, majority));
     bufferUpdates = output.bufferUpdates.map(([variable, value]) => [variable, tf.keep(value)]);
-    return crossEntropy(output.logits, labels, numClasses, labelSmoothing);
+    const loss = crossEntropy(output.logits, labels, numClasses, labelSmoothing);
+    if (!mixup) return loss;
+    return tf.add(tf.mul(loss, mixup.lambda), tf.mul(crossEntropy(output.logits, mixup.partnerLabels, numClasses, labelSmoothing), 1 - mixup.lambda)) as tf.Scalar;
   };
   const inputs = [...effectiveWeights, ...model.otherParams];
   const { value, grads } = tf.engine().gradients(lossFunction, inputs, undefined, true);

@@ -17,6 +17,7 @@ import { TrainWindow } from './metrics.js';
 import { applyFlopsTerm } from '../sparse/flops.js';
 import { MaskedSgd } from './optimizer.js';
 import { forwardBackward } from './step.js';
+import { mixBatch, mixupLambda } from './mixup.js';
 import { SparseModel } from './sparse-model.js';
 
 /** Set by a signal, an IPC 'stop' or a disconnect; the loop finishes its step, checkpoints and exits. */
@@ -139,15 +140,16 @@ class Trainer {
           const lr = learningRateAt(t, { baseLr: training.optimizer.lr, schedule: training.lr_schedule, stepsPerEpoch: this.stepsPerEpoch, totalSteps: this.totalSteps, multiplier: training.multiplier });
           const x = tf.tensor4d(batch.x, [batch.size, h, w, c]);
           const labels = tf.tensor1d(batch.y, 'int32');
+          const mixed = training.mixup_alpha > 0 ? mixBatch(x, labels, mixupLambda(training.mixup_alpha, training.seed, t)) : undefined;
           const effective = model.effectiveWeights();
-          const result = forwardBackward(model.network, x, labels, effective.tensors, dataset.numClasses, training.label_smoothing);
+          const result = forwardBackward(model.network, mixed?.x ?? x, labels, effective.tensors, dataset.numClasses, training.label_smoothing, mixed);
           model.observeGradients(t, result.denseGradients);
           const isUpdate = model.updater.isUpdateStep(t);
           if (!model.updater.skipsOptimizerStep(t)) {
             optimizer.step(parameters, model.weightGradients(result.denseGradients, result.otherGradients), lr);
           }
           for (const [variable, value] of result.bufferUpdates) variable.assign(value);
-          tf.dispose([x, labels, ...effective.owned, ...result.denseGradients, ...result.otherGradients, ...result.bufferUpdates.map(([, v]) => v)]);
+          tf.dispose([x, labels, ...(mixed ? [mixed.x, mixed.partnerLabels] : []), ...effective.owned, ...result.denseGradients, ...result.otherGradients, ...result.bufferUpdates.map(([, v]) => v)]);
           const rule = this.runPlan.flopsRule;
           this.trainFlops += applyFlopsTerm(isUpdate ? rule.update : rule.step, model.flopsDense, model.flopsSparse) * batch.size;
           this.denseTrainFlops += applyFlopsTerm(rule.dense, model.flopsDense, model.flopsSparse) * batch.size;

@@ -16,11 +16,11 @@ test('inspect --json reports the ResNet-50 ERK 0.9 plan in the contract shape', 
   const result = cli('inspect', 'examples/imagenet-resnet50-erk-90.rigl.yaml', '--json');
   assert.equal(result.status, 0, result.stderr);
   const plan = JSON.parse(result.stdout);
-  assert.deepEqual(Object.keys(plan), ['model', 'layers', 'totals']);
+  assert.deepEqual(Object.keys(plan), ['model', 'layers', 'totals', 'steps']);
   assert.equal(plan.model, 'resnet50');
   assert.equal(plan.layers.length, 54);
   assert.deepEqual(Object.keys(plan.layers[0]), ['name', 'shape', 'params', 'density', 'nnz', 'flops']);
-  assert.deepEqual(Object.keys(plan.totals).sort(), ['flopsDense', 'flopsSparse', 'inferenceFlopsFactor', 'nnz', 'params', 'sparsity', 'trainFlopsFactor'].sort());
+  assert.deepEqual(Object.keys(plan.totals).sort(), ['flopsDense', 'flopsSparse', 'inferenceFlopsFactor', 'nnz', 'params', 'sparsity', 'trainFlops', 'trainFlopsFactor'].sort());
   assert.ok(Math.abs(plan.totals.params - 25.5e6) < 0.05e6);
   assert.ok(Math.abs(plan.totals.inferenceFlopsFactor - 0.24) < 0.005);
   assert.equal(plan.totals.nnz, plan.layers.reduce((a: number, l: { nnz: number }) => a + l.nnz, 0));

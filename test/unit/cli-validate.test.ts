@@ -28,10 +28,11 @@ test('errors and warnings of several files, one line each, exit 1', () => {
   const result = cli('validate', bad, warn);
   assert.equal(result.status, 1);
   assert.deepEqual(result.stdout.trimEnd().split('\n'), [
+    `${bad}:2:1: error dataset-path-required cifar10 has no bundled copy: set dataset.path to the folder that holds it.`,
     `${bad}:5:3: error unknown-key Unknown key \`epocs\` in training. Did you mean \`epochs\`?`,
     `${warn}:4:9: warning dataset-path-missing dataset.path \`./no-such-folder\` does not exist here; the run will fail when it opens the data.`,
   ]);
-  assert.match(result.stderr, /1 error, 1 warning in 2 files/);
+  assert.match(result.stderr, /2 errors, 1 warning in 2 files/);
 });
 
 test('warnings only exit 0; a semantic error exits 1; a missing file exits 2', () => {

@@ -31,19 +31,19 @@ function itemAt(marked: string, label: string): { item: CompletionItem; text: st
 const HEAD = 'model: lenet-300-100\ndataset:\n  name: mnist\n';
 
 test('top-level keys: those not yet written', () => {
-  assert.deepEqual(labels(`${HEAD}|`), ['name', 'sparsity', 'training', 'backend', 'engine', 'pytorch']);
-  assert.deepEqual(labels('|'), ['name', 'model', 'dataset', 'sparsity', 'training', 'backend', 'engine', 'pytorch']);
+  assert.deepEqual(labels(`${HEAD}|`), ['name', 'sparsity', 'training', 'reference', 'backend', 'engine', 'pytorch']);
+  assert.deepEqual(labels('|'), ['name', 'model', 'dataset', 'sparsity', 'training', 'reference', 'backend', 'engine', 'pytorch']);
 });
 
 test('nested keys come from the mapping the indentation puts the cursor in', () => {
   assert.deepEqual(labels(`${HEAD}sparsity:\n  method: rigl\n  |\ntraining:\n  epochs: 3\n`),
     ['sparsity', 'distribution', 'erk_power', 'dense_first_layer', 'dense_last_layer', 'overrides', 'update']);
-  assert.deepEqual(labels(`${HEAD}sparsity:\n  update:\n    delta_t: 10\n    |`), ['alpha', 't_end', 't_start', 'schedule', 'grad_accumulation', 'ema_decay']);
+  assert.deepEqual(labels(`${HEAD}sparsity:\n  update:\n    delta_t: 10\n    |`), ['alpha', 't_end', 't_start', 'schedule', 'grad_accumulation', 'ema_decay', 'at_step_zero']);
   assert.deepEqual(labels(`${HEAD}training:\n  lr_schedule:\n    type: step\n  |`).slice(0, 3), ['epochs', 'batch_size', 'optimizer']);
 });
 
 test('keys inside a flow mapping skip those already in it', () => {
-  assert.deepEqual(labels(`${HEAD}sparsity:\n  update: { delta_t: 100, |, schedule: cosine }\n`), ['alpha', 't_end', 't_start', 'grad_accumulation', 'ema_decay']);
+  assert.deepEqual(labels(`${HEAD}sparsity:\n  update: { delta_t: 100, |, schedule: cosine }\n`), ['alpha', 't_end', 't_start', 'grad_accumulation', 'ema_decay', 'at_step_zero']);
 });
 
 test('a key item documents the key, inserts a snippet and replaces the typed prefix', () => {
@@ -99,7 +99,7 @@ test('completion works while the YAML is broken', () => {
   assert.deepEqual(labels(halfKey), ['sparsity', 'distribution', 'erk_power', 'dense_first_layer', 'dense_last_layer', 'overrides', 'update']);
   const badFlow = `${HEAD}sparsity:\n  update: { alpha: 0.3, sched|\n`;
   assert.equal(analyzeConfigText(cursor(badFlow).text).problems[0].code, 'yaml-syntax');
-  assert.deepEqual(labels(badFlow), ['delta_t', 't_end', 't_start', 'schedule', 'grad_accumulation', 'ema_decay']);
+  assert.deepEqual(labels(badFlow), ['delta_t', 't_end', 't_start', 'schedule', 'grad_accumulation', 'ema_decay', 'at_step_zero']);
   assert.deepEqual(labels(`${HEAD}sparsity:\n  update: { schedule: lin|\n`), ['cosine', 'constant', 'linear']);
 });
 

@@ -90,6 +90,8 @@ test('ignored settings follow the method, the schedule and the dataset', () => {
   assert.deepEqual(ignored('sparsity:\n  method: snfs\n  update: { ema_decay: 0.9, grad_accumulation: 2 }\n'), ['sparsity.update.grad_accumulation']);
   assert.deepEqual(ignored('sparsity:\n  method: gmp\n  update: { t_start: 0.1, t_end: 0.5 }\n'), []);
   assert.deepEqual(ignored('sparsity:\n  distribution: uniform\n  erk_power: 0.5\n'), ['sparsity.erk_power']);
+  assert.deepEqual(ignored('sparsity:\n  distribution: er\n  erk_power: 0.5\n'), ['sparsity.erk_power'], 'ER ignores the power (the official code)');
+  assert.deepEqual(ignored('sparsity:\n  distribution: erk\n  erk_power: 0.5\n'), []);
   assert.deepEqual(ignored('training:\n  lr_schedule: { type: step, milestones: [3], gamma: 0.5 }\n'), []);
   assert.deepEqual(ignored('training:\n  lr_schedule: { type: constant, gamma: 0.5 }\n'), ['training.lr_schedule.gamma']);
   assert.deepEqual(ignored('engine: pytorch\nbackend: webgpu\npytorch: { device: cpu }\n'), ['backend'], 'backend picks a tfjs backend');
@@ -122,9 +124,18 @@ test('backend checks are skipped without a probe, and fashion-mnist\'s default f
   assert.match(missing[0].message, /\/usr\/share\/datasets\/fashion-mnist/);
 });
 
-test('semantic checks wait until the schema errors are fixed; problems come in document order', () => {
+test('schema errors and every semantic check whose inputs are valid are reported at once, in document order', () => {
   const text = 'model: resnet50\ndataset:\n  name: mnist\ntraining:\n  epocs: 3\n';
-  assert.deepEqual(configProblems(text, CPU_ONLY_ENV).map((p) => p.code), ['unknown-key']);
+  assert.deepEqual(configProblems(text, CPU_ONLY_ENV).map((p) => p.code), ['model-input-mismatch', 'unknown-key']);
+  // An invalid value holds back only the checks that read it: the plan-based no-mask-update
+  // reads epochs, the dataset and backend checks do not.
+  const mixed = 'model: lenet-300-100\ndataset:\n  name: cifar10\nsparsity:\n  method: gmp\n  update: { alpha: 0.2 }\ntraining:\n  epochs: -1\nbackend: webgpu\n';
+  assert.deepEqual(configProblems(mixed, CPU_ONLY_ENV).map((p) => p.code), ['dataset-path-required', 'ignored-setting', 'out-of-range', 'backend-unavailable']);
+  // A value with a schema error is not also reported as ignored.
+  const bad = 'model: lenet-300-100\ndataset:\n  name: mnist\nsparsity:\n  method: gmp\n  update: { alpha: 7 }\n';
+  assert.deepEqual(configProblems(bad, CPU_ONLY_ENV).map((p) => p.code), ['out-of-range']);
+  // A missing required key: checks reading it wait, the others run.
+  assert.deepEqual(configProblems('dataset:\n  name: cifar10\nbackend: webgpu\n', CPU_ONLY_ENV).map((p) => p.code), ['missing-key', 'dataset-path-required', 'backend-unavailable']);
   const two = 'model: resnet50\ndataset:\n  name: cifar10\nbackend: webgpu\n';
   assert.deepEqual(configProblems(two, CPU_ONLY_ENV).map((p) => p.code), ['dataset-path-required', 'backend-unavailable']);
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { exactZeroCount, layerDensities, matchOverride } from '../../server/sparse/distribution.js';
 import { getModelSpec } from '../../server/nn/specs.js';
 import { buildPlan } from '../../server/sparse/plan.js';
-import { trainFlopsPerExample, sparseFlops } from '../../server/sparse/flops.js';
+import { trainFlopsRule, stepTrainFlops, trainFlopsPerExample, sparseFlops } from '../../server/sparse/flops.js';
 import { resolveConfigText } from '../../server/config/load.js';
 
 const resnet50 = getModelSpec('resnet50');
@@ -36,6 +36,15 @@ test('ER uses only the last two dimensions, ERK all of them', () => {
   assert.ok(Math.abs(er[0].density - er[1].density) < 1e-12, 'same cin/cout → same ER density');
   const erk = layerDensities(layers, { ...base, sparsity: 0.5, distribution: 'erk' });
   assert.ok(erk[1].density > erk[0].density, 'the 1×1 kernel has a larger ERK score');
+});
+
+test('ER ignores the ERK power, as the official code does; ERK uses it', () => {
+  const layers = [{ name: 'a', shape: [3, 3, 16, 32] }, { name: 'b', shape: [1, 1, 64, 256] }, { name: 'c', shape: [512, 10] }];
+  const densities = (distribution: 'er' | 'erk', erkPower: number) => layerDensities(layers, { ...base, sparsity: 0.8, distribution, erkPower }).map((l) => l.density);
+  assert.deepEqual(densities('er', 0), densities('er', 1), 'p = 0 does not turn ER into uniform');
+  assert.deepEqual(densities('er', 2), densities('er', 1));
+  assert.notDeepEqual(densities('erk', 2), densities('erk', 1));
+  assert.ok(densities('er', 0).some((d) => Math.abs(d - 0.2) > 0.01), 'ER at any power is not uniform');
 });
 
 test('ERK power 0 is uniform and a larger power spreads the densities further', () => {
@@ -102,18 +111,25 @@ test('inference FLOPs factors of ResNet-50 match RIGL-SPEC §7', () => {
   }
 });
 
-test('training FLOPs per method follow the appendix-H formulas', () => {
+test('training FLOPs per method follow the appendix-H formulas, averaged over the real schedule', () => {
   const layers = [{ flops: 100, density: 0.1 }, { flops: 300, density: 0.5 }];
   const { flopsDense: fD, flopsSparse: fS } = sparseFlops(layers);
   assert.equal(fD, 400);
   assert.equal(fS, 160);
-  assert.equal(trainFlopsPerExample(layers, { method: 'dense', deltaT: 100 }), 3 * fD);
-  assert.equal(trainFlopsPerExample(layers, { method: 'static', deltaT: 100 }), 3 * fS);
-  assert.equal(trainFlopsPerExample(layers, { method: 'set', deltaT: 100 }), 3 * fS);
-  assert.equal(trainFlopsPerExample(layers, { method: 'snfs', deltaT: 100 }), 2 * fS + fD);
-  assert.equal(trainFlopsPerExample(layers, { method: 'rigl', deltaT: 100 }), (3 * fS * 100 + 2 * fS + fD) / 101);
-  assert.equal(trainFlopsPerExample(layers, { method: 'gmp', deltaT: 100, gmpMeanProgress: 0 }), 3 * fD);
-  assert.ok(Math.abs(trainFlopsPerExample(layers, { method: 'gmp', deltaT: 100, gmpMeanProgress: 1 }) - 3 * fS) < 1e-9);
+  // 1000 steps, ΔT = 100, T_end = 750: updates at 100 … 700.
+  const run = { totalSteps: 1000, maskUpdates: 7 };
+  assert.equal(trainFlopsPerExample(layers, { method: 'dense', ...run }), 3 * fD);
+  assert.equal(trainFlopsPerExample(layers, { method: 'static', ...run }), 3 * fS);
+  assert.equal(trainFlopsPerExample(layers, { method: 'set', ...run }), 3 * fS);
+  assert.equal(trainFlopsPerExample(layers, { method: 'snfs', ...run }), 2 * fS + fD);
+  assert.equal(trainFlopsPerExample(layers, { method: 'rigl', ...run }), (993 * 3 * fS + 7 * (2 * fS + fD)) / 1000);
+  assert.equal(trainFlopsPerExample(layers, { method: 'gmp', ...run, gmpMeanProgress: 0 }), 3 * fD);
+  assert.ok(Math.abs(trainFlopsPerExample(layers, { method: 'gmp', ...run, gmpMeanProgress: 1 }) - 3 * fS) < 1e-9);
+  // One rule for plan and trainers: an update step costs 2·f_S + f_D, any other 3·f_S (ΔT form, not ΔT + 1).
+  assert.deepEqual(trainFlopsRule('rigl'), { step: { sparse: 3, dense: 0 }, update: { sparse: 2, dense: 1 }, dense: { sparse: 0, dense: 3 } });
+  assert.equal(stepTrainFlops('rigl', fD, fS, true), 2 * fS + fD);
+  const everyStepUntilTheEnd = trainFlopsPerExample(layers, { method: 'rigl', totalSteps: 1000, maskUpdates: 10 });
+  assert.equal(everyStepUntilTheEnd, (3 * fS * 99 + 2 * fS + fD) / 100, 'updates on every ΔT-th step: the ΔT form');
 });
 
 test('the step plan: M× training scales steps and T_end, not ΔT', () => {

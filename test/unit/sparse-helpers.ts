@@ -17,7 +17,7 @@ export function sparsityConfig(method: Method, update: Partial<UpdateConfig> = {
     dense_first_layer: false,
     dense_last_layer: false,
     overrides: {},
-    update: { delta_t: 10, alpha: 0.3, t_end: 0.75, t_start: 0, schedule: 'cosine', grad_accumulation: 1, ema_decay: 0.9, ...update },
+    update: { delta_t: 10, alpha: 0.3, t_end: 0.75, t_start: 0, schedule: 'cosine', grad_accumulation: 1, ema_decay: 0.9, at_step_zero: false, ...update },
   };
 }
 

@@ -2,6 +2,7 @@
 // and gmp's cubic ramp and pruning steps.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { updateSteps } from '../../server/sparse/plan.js';
 import { createMaskSchedule, endStep, gmpSparsity, isDropGrowStep, isGmpPruneStep, updateFraction } from '../../server/sparse/schedule.js';
 import { gmpUpdateSteps } from '../../server/sparse/plan.js';
 import { sparsityConfig } from './sparse-helpers.js';
@@ -33,6 +34,22 @@ test('t counts from 1; an update happens when t mod ΔT = 0 and t < T_end', () =
   assert.equal(endStep(0.75, 1001), 750, 'T_end = floor(t_end × total steps)');
   assert.equal(isDropGrowStep(750, 50, 750), false);
   assert.equal(isDropGrowStep(749, 7, 750), true);
+});
+
+test('at_step_zero adds the official code\'s step-0 update, on the first step with f = α; off by default', () => {
+  const end = endStep(0.8, 1000);
+  const steps = (atStepZero: boolean) => Array.from({ length: 1000 }, (_, i) => i + 1).filter((t) => isDropGrowStep(t, 100, end, atStepZero));
+  assert.deepEqual(steps(true), [1, 100, 200, 300, 400, 500, 600, 700]);
+  assert.deepEqual(steps(false), [100, 200, 300, 400, 500, 600, 700]);
+  const schedule = createMaskSchedule(sparsityConfig('rigl', { delta_t: 100, t_end: 0.8, at_step_zero: true }).update, 1000);
+  assert.equal(schedule.isDropGrowStep(1), true);
+  close(schedule.updateFraction(1), 0.3);
+  close(schedule.updateFraction(400), updateFraction('cosine', 0.3, 400, end));
+  assert.equal(createMaskSchedule(sparsityConfig('rigl', { delta_t: 100, t_end: 0.8 }).update, 1000).isDropGrowStep(1), false, 'the default is the port\'s');
+  const plan = (atStepZero: boolean, deltaT = 100) => updateSteps('rigl', createMaskSchedule(sparsityConfig('rigl', { delta_t: deltaT, t_end: 0.8, at_step_zero: atStepZero }).update, 1000));
+  assert.deepEqual(plan(true), steps(true), 'the plan lists the same steps');
+  assert.deepEqual(plan(false), steps(false));
+  assert.deepEqual(plan(true, 1).slice(0, 3), [1, 2, 3], 'ΔT = 1 updates on the first step anyway, once');
 });
 
 test('M× training scales T_end through totalSteps while ΔT stays', () => {

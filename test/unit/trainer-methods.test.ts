@@ -13,7 +13,9 @@ import { train } from '../../server/train/trainer.js';
 import { buildPlan } from '../../server/sparse/plan.js';
 import { gmpSparsity } from '../../server/sparse/schedule.js';
 import { exactZeroCount } from '../../server/sparse/distribution.js';
-import type { MaskEvent, RunEvent } from '../../server/protocol.js';
+import type { MaskEvent, RunEvent, TrainEvent } from '../../server/protocol.js';
+import { mixupLambda } from '../../server/train/mixup.js';
+import { createModel } from '../../server/nn/models/index.js';
 
 const tinyConfig = (method: string, extra: string[] = []) => resolveConfigText(`
 model: lenet-300-100
@@ -80,8 +82,59 @@ for (const method of ['rigl', 'set', 'snfs', 'static', 'gmp', 'dense'] as const)
     assert.ok(Math.max(...steady) - Math.min(...steady) === 0, `${method}: live tensors drifted ${Math.min(...steady)}..${Math.max(...steady)}`);
     assert.ok(events.some((e) => e.type === 'eval'));
     assert.deepEqual(run.readEvents().map((e) => e.type), events.map((e) => e.type), 'every event is on disk');
+    // One training-FLOPs rule: the live counter adds up exactly what the plan averages.
+    const lastTrain = events.filter((e): e is TrainEvent => e.type === 'train').at(-1)!;
+    const relative = Math.abs(lastTrain.trainFlops - plan.totals.trainFlops) / plan.totals.trainFlops;
+    assert.ok(relative < (method === 'gmp' ? 0.05 : 1e-9), `${method}: live ${lastTrain.trainFlops} vs plan ${plan.totals.trainFlops}`);
   });
 }
+
+test('at_step_zero: rigl also updates on the first step with f = α and skips that optimizer step', async () => {
+  const config = tinyConfig('rigl', ['sparsity.update.at_step_zero=true']);
+  const plan = buildPlan(config);
+  const run = await createRun(mkdtempSync(join(tmpdir(), 'rigl-trainer-')), config);
+  const events: RunEvent[] = [];
+  const firstLayer: number[][] = [];
+  await tf.setBackend('cpu');
+  const summary = await train({
+    run, maxSteps: 6, onEvent: (e) => events.push(e),
+    afterStep: (step, model) => { if (step <= 2) firstLayer.push(Array.from(model.maskedLayers()[0].weight.dataSync())); },
+  });
+  assert.equal(summary.state, 'completed', summary.message);
+  const updates = events.filter((e): e is MaskEvent => e.type === 'mask' && e.step > 0);
+  assert.deepEqual(updates.map((e) => e.step), [1, 5], 'the first step, then t mod ΔT = 0');
+  assert.equal(updates[0].updateFraction, 0.3, 'f(0) = α');
+  assert.equal(plan.steps.maskUpdates, buildPlan(tinyConfig('rigl')).steps.maskUpdates + 1);
+  assert.ok(updates[0].layers[0].dropped > 0);
+  // Step 1 only changed the topology: every weight it kept still has its initial value.
+  const initial = createModel(plan.spec, config.training.seed);
+  const start = Array.from(initial.maskedWeights[0].variable.dataSync());
+  initial.dispose();
+  const kept = firstLayer[0].flatMap((w, i) => (w !== 0 ? [i] : []));
+  assert.ok(kept.length > 0);
+  assert.ok(kept.every((i) => firstLayer[0][i] === start[i]), 'no optimizer step on the step-zero update');
+  assert.ok(kept.some((i) => firstLayer[1][i] !== start[i]), 'step 2 trains');
+});
+
+test('mixup: λ ~ Beta(α, α) per step, seeded; the run trains with it', async () => {
+  const draws = Array.from({ length: 20000 }, (_, t) => mixupLambda(0.2, 0, t + 1));
+  const mean = draws.reduce((a, b) => a + b, 0) / draws.length;
+  const variance = draws.reduce((a, b) => a + (b - mean) ** 2, 0) / draws.length;
+  assert.ok(Math.abs(mean - 0.5) < 0.01, `mean ${mean}`);
+  assert.ok(Math.abs(variance - 1 / (4 * 1.4)) < 0.01, `variance ${variance} vs Beta(0.2, 0.2)'s 0.1786`);
+  assert.ok(draws.every((l) => l >= 0 && l <= 1));
+  assert.equal(mixupLambda(0.2, 0, 7), mixupLambda(0.2, 0, 7), 'the same step and seed draw the same λ');
+  const plain = tinyConfig('rigl', ['training.epochs=0.25']);
+  const mixed = tinyConfig('rigl', ['training.epochs=0.25', 'training.mixup_alpha=0.2']);
+  const losses = async (config: typeof plain) => {
+    const events: RunEvent[] = [];
+    await tf.setBackend('cpu');
+    const summary = await train({ run: await createRun(mkdtempSync(join(tmpdir(), 'rigl-trainer-')), config), onEvent: (e) => events.push(e) });
+    assert.equal(summary.state, 'completed', summary.message);
+    return events.filter((e): e is TrainEvent => e.type === 'train').map((e) => e.loss);
+  };
+  assert.notDeepEqual(await losses(mixed), await losses(plain), 'mixup changes what is trained on');
+});
 
 test('a NaN or infinite loss fails the run and names the step', async () => {
   const config = tinyConfig('rigl', ['training.optimizer.lr=1e30', 'training.log_every=1']);

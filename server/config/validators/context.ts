@@ -7,7 +7,8 @@ import type { RiglConfig } from '../types.js';
 import type { ConfigEnvironment } from '../environment.js';
 import { buildPlan, type Plan } from '../../sparse/plan.js';
 
-export type KeyPath = readonly (string | number)[];
+export type { KeyPath } from '../resolve.js';
+import type { KeyPath } from '../resolve.js';
 
 export interface ValidationContext {
   text: string;
@@ -15,6 +16,8 @@ export interface ValidationContext {
   /** The resolved config, with every default filled. */
   config: RiglConfig;
   env: ConfigEnvironment;
+  /** Whether a schema error makes this key, a key inside it or a section holding it unusable. */
+  invalid(path: KeyPath): boolean;
   /** Whether the user wrote this key (defaults do not count). */
   written(path: KeyPath): boolean;
   keyRange(path: KeyPath): [number, number];
@@ -25,10 +28,12 @@ export interface ValidationContext {
 
 export type Validator = (context: ValidationContext) => ConfigProblem[];
 
-export function createValidationContext(text: string, doc: Document.Parsed, config: RiglConfig, env: ConfigEnvironment): ValidationContext {
+/** `invalid`: the key paths a schema error left without a usable value (none for a valid config). */
+export function createValidationContext(text: string, doc: Document.Parsed, config: RiglConfig, env: ConfigEnvironment, invalid: readonly KeyPath[] = []): ValidationContext {
   let plan: Plan | undefined | null = null;
   return {
     text, doc, config, env,
+    invalid: (path) => invalid.some((bad) => overlaps(bad, path)),
     written: (path) => doc.hasIn(path),
     keyRange: (path) => keyRange(doc, path),
     valueRange: (path) => valueRange(doc, path),
@@ -48,4 +53,11 @@ export function createValidationContext(text: string, doc: Document.Parsed, conf
 /** The first of these paths that the user wrote, for anchoring a problem on the most relevant key. */
 export function firstWritten(context: ValidationContext, candidates: readonly KeyPath[]): KeyPath | undefined {
   return candidates.find((path) => context.written(path));
+}
+
+/** Whether one path lies inside the other (or they are equal). */
+function overlaps(a: KeyPath, b: KeyPath): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -24,7 +24,8 @@ const RULES: readonly IgnoredRule[] = [
   { path: update('t_start'), reason: unless(['gmp'], 'gmp') },
   { path: update('grad_accumulation'), reason: unless(['rigl'], 'rigl') },
   { path: update('ema_decay'), reason: unless(['snfs'], 'snfs') },
-  { path: ['sparsity', 'erk_power'], reason: (c) => (c.sparsity.distribution === 'uniform' ? 'the uniform distribution has no exponent' : undefined) },
+  { path: update('at_step_zero'), reason: unless(['rigl', 'set', 'snfs'], 'rigl, set and snfs') },
+  { path: ['sparsity', 'erk_power'], reason: (c) => (c.sparsity.distribution === 'uniform' ? 'the uniform distribution has no exponent' : c.sparsity.distribution === 'er' ? 'ER ignores the exponent, as the official RigL code does; only erk reads it' : undefined) },
   { path: ['training', 'lr_schedule', 'milestones'], reason: (c) => (c.training.lr_schedule.type === 'step' ? undefined : `only the step schedule reads it; lr_schedule.type is ${c.training.lr_schedule.type}`) },
   { path: ['training', 'lr_schedule', 'gamma'], reason: (c) => (c.training.lr_schedule.type === 'step' ? undefined : `only the step schedule reads it; lr_schedule.type is ${c.training.lr_schedule.type}`) },
   { path: ['dataset', 'synthetic_size'], reason: (c) => (c.dataset.name === 'synthetic' ? undefined : `only synthetic data reads it; the dataset is ${c.dataset.name}`) },
@@ -38,7 +39,7 @@ export function ignoredSettings(context: ValidationContext): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const reported: KeyPath[] = [];
   for (const rule of RULES) {
-    if (!context.written(rule.path)) continue;
+    if (!context.written(rule.path) || context.invalid(rule.path)) continue;
     if (reported.some((parent) => parent.every((key, i) => rule.path[i] === key))) continue;
     const reason = rule.reason(context.config);
     if (reason === undefined) continue;

@@ -7,6 +7,9 @@ import { convWeightInit, fcInit, variableStream } from './init.js';
 
 export type Layer<In extends tf.Tensor = tf.Tensor4D, Out extends tf.Tensor = tf.Tensor4D> = (x: In, context: ForwardContext) => Out;
 
+/** What a trainable tensor is: a conv/fc kernel (the masked weights), a bias, or a batch-norm γ/β. */
+export type ParameterRole = 'kernel' | 'bias' | 'batchnorm';
+
 export interface NamedVariable {
   name: string;
   variable: tf.Variable;
@@ -15,7 +18,7 @@ export interface NamedVariable {
 
 export class ModelBuilder {
   readonly masked: { name: string; variable: tf.Variable }[] = [];
-  readonly params: { name: string; variable: tf.Variable }[] = [];
+  readonly params: { name: string; variable: tf.Variable; role: Exclude<ParameterRole, 'kernel'> }[] = [];
   readonly buffers: { name: string; variable: tf.Variable }[] = [];
   private readonly layerIndex = new Map<string, number>();
   private readonly used = new Set<string>();
@@ -33,7 +36,7 @@ export class ModelBuilder {
   conv(name: string, options: { bias?: boolean } = {}): Layer {
     const { index, layer } = this.take(name, 'conv');
     const stride = layer.stride ?? 1;
-    const bias = options.bias ? this.param(`${name}.bias`, [layer.shape[3]], new Float32Array(layer.shape[3])) : undefined;
+    const bias = options.bias ? this.param(`${name}.bias`, [layer.shape[3]], new Float32Array(layer.shape[3]), 'bias') : undefined;
     return (x, context) => {
       const y = conv2d(x, context.weights[index], stride);
       return bias ? tf.add(y, bias) : y;
@@ -44,15 +47,15 @@ export class ModelBuilder {
   fc(name: string): Layer<tf.Tensor2D, tf.Tensor2D> {
     const { index, layer } = this.take(name, 'fc');
     const [fanIn, outputs] = layer.shape;
-    const bias = this.param(`${name}.bias`, [outputs], fcInit(outputs, fanIn, variableStream(this.seed, `${name}.bias`)));
+    const bias = this.param(`${name}.bias`, [outputs], fcInit(outputs, fanIn, variableStream(this.seed, `${name}.bias`)), 'bias');
     return (x, context) => dense(x, context.weights[index], bias);
   }
 
   /** Batch norm over `channels`: gamma 1, beta 0, running mean 0, running variance 1. */
   batchNorm(name: string, channels: number): Layer {
     const state: BatchNormState = {
-      gamma: this.param(`${name}.weight`, [channels], new Float32Array(channels).fill(1)),
-      beta: this.param(`${name}.bias`, [channels], new Float32Array(channels)),
+      gamma: this.param(`${name}.weight`, [channels], new Float32Array(channels).fill(1), 'batchnorm'),
+      beta: this.param(`${name}.bias`, [channels], new Float32Array(channels), 'batchnorm'),
       runningMean: this.buffer(`${name}.running_mean`, [channels], new Float32Array(channels)),
       runningVar: this.buffer(`${name}.running_var`, [channels], new Float32Array(channels).fill(1)),
     };
@@ -90,9 +93,9 @@ export class ModelBuilder {
     return index;
   }
 
-  private param(name: string, shape: number[], values: Float32Array): tf.Variable {
+  private param(name: string, shape: number[], values: Float32Array, role: Exclude<ParameterRole, 'kernel'>): tf.Variable {
     const variable = makeVariable(name, values, shape, true);
-    this.params.push({ name, variable });
+    this.params.push({ name, variable, role });
     return variable;
   }
 

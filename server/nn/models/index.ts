@@ -4,13 +4,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModelName, ModelSpec } from '../spec.js';
 import type { ForwardContext } from '../layers.js';
 import { registerTrainingGradients } from '../gradients/index.js';
-import { ModelBuilder, type Layer, type NamedVariable } from './builder.js';
+import { ModelBuilder, type Layer, type NamedVariable, type ParameterRole } from './builder.js';
 import { buildCifarResNet } from './cifar-resnet.js';
 import { buildCnnSmall } from './cnn-small.js';
 import { buildImagenetResNet } from './imagenet-resnet.js';
 import { buildLenet300100 } from './mlp.js';
 
-export type { NamedVariable } from './builder.js';
+export type { NamedVariable, ParameterRole } from './builder.js';
 
 export interface ForwardResult {
   logits: tf.Tensor2D;
@@ -29,6 +29,8 @@ export interface TrainableModel {
   readonly otherParams: readonly tf.Variable[];
   /** torchvision-style names of otherParams (e.g. layer1.0.bn1.weight, fc.bias), same order. */
   readonly otherParamNames: readonly string[];
+  /** Whether each of otherParams is a bias or a batch-norm γ/β, same order. */
+  readonly otherParamRoles: readonly Exclude<ParameterRole, 'kernel'>[];
   /** Batch-norm running mean and variance: not trainable. */
   readonly buffers: readonly tf.Variable[];
   /**
@@ -77,6 +79,7 @@ export function createModel(spec: ModelSpec, seed: number): TrainableModel {
     maskedWeights: builder.masked,
     otherParams: builder.params.map((p) => p.variable),
     otherParamNames: builder.params.map((p) => p.name),
+    otherParamRoles: builder.params.map((p) => p.role),
     buffers: builder.buffers.map((p) => p.variable),
     forward(x, weights, training) {
       if (weights.length !== builder.masked.length) throw new Error(`${spec.name}.forward: ${weights.length} weights given, the model has ${builder.masked.length}`);

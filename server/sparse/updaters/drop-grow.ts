@@ -61,7 +61,7 @@ export function smallestActive(flatWeight: tf.Tensor, flatMask: tf.Tensor, count
   });
 }
 
-/** Base of rigl, set and snfs: the schedule, the optimizer-step skip and the per-layer loop. */
+/** Base of rigl, set and snfs: the schedule and the per-layer loop. */
 export abstract class DropGrowUpdater implements SparseUpdater {
   protected readonly table: LayerTable;
   protected readonly schedule: MaskSchedule;
@@ -77,9 +77,12 @@ export abstract class DropGrowUpdater implements SparseUpdater {
     return this.schedule.isDropGrowStep(step);
   }
 
-  /** RIGL-SPEC §4.5: the official code and the PyTorch port skip the optimizer on update steps. */
-  skipsOptimizerStep(step: number): boolean {
-    return this.isUpdateStep(step);
+  /**
+   * RIGL-SPEC §4.5: set and snfs take the optimizer step and then update the masks, as the
+   * official code does; rigl overrides this to skip it.
+   */
+  skipsOptimizerStep(_step: number): boolean {
+    return false;
   }
 
   abstract needsDenseGradient(step: number): boolean;

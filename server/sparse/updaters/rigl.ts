@@ -14,6 +14,11 @@ export class RiglUpdater extends GradientGrownUpdater {
     this.accumulation = Math.max(1, Math.min(sparsity.update.grad_accumulation, sparsity.update.delta_t));
   }
 
+  /** RIGL-SPEC §4.5: the official code and the PyTorch port skip the optimizer step on RigL's update steps. */
+  override skipsOptimizerStep(step: number): boolean {
+    return this.isUpdateStep(step);
+  }
+
   /** The update step itself and the (grad_accumulation − 1) steps before it. */
   needsDenseGradient(step: number): boolean {
     for (let ahead = 0; ahead < this.accumulation; ahead++) if (this.isUpdateStep(step + ahead)) return true;
