@@ -48,6 +48,8 @@ export interface RunInfo {
   trainFlopsFactor: number;
   /** When masks change (from plan.json); absent in runs recorded before plans existed. */
   schedule?: RunScheduleInfo;
+  /** The published result the config names under `reference:` (top-1 as a fraction). */
+  reference?: { top1: number; source?: string };
 }
 
 export interface RunScheduleInfo {
@@ -230,6 +232,8 @@ export interface RunListItem {
   step: number;
   totalSteps: number;
   bestTop1?: number;
+  /** The published top-1 the run's config names under `reference:`. */
+  referenceTop1?: number;
   updatedAt: number;
 }
 

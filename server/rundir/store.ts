@@ -3,6 +3,7 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { parse } from 'yaml';
 import { writeFileAtomic } from './atomic.js';
 import { FINAL_STATES, type RunEvent, type RunListItem, type RunState, type RunSummary } from '../protocol.js';
 
@@ -84,6 +85,16 @@ export class RunDirectory {
     return readFileSync(this.path('config'), 'utf8');
   }
 
+  /** The published top-1 under the resolved config's `reference:` (written by the server, so for every engine). */
+  private referenceTop1(): { referenceTop1?: number } {
+    try {
+      const top1 = (parse(this.readConfigText()) as { reference?: { top1?: unknown } } | null)?.reference?.top1;
+      return typeof top1 === 'number' ? { referenceTop1: top1 } : {};
+    } catch {
+      return {}; // no config.yaml yet, or not readable: the listing shows no reference
+    }
+  }
+
   listItem(): RunListItem | undefined {
     const summary = this.readSummary();
     if (!summary && !this.exists()) return undefined;
@@ -97,6 +108,7 @@ export class RunDirectory {
       step: summary?.step ?? 0,
       totalSteps: summary?.totalSteps ?? 0,
       bestTop1: summary?.best?.top1,
+      ...this.referenceTop1(),
       updatedAt: summary?.updatedAt ?? statSync(this.dir).mtimeMs,
     };
   }

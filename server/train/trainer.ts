@@ -239,6 +239,7 @@ class Trainer {
       layers: plan.layers.map((l) => ({ name: l.name, shape: l.shape, params: l.params, density: l.density })),
       flopsDense: plan.totals.flopsDense, inferenceFlopsFactor: plan.totals.inferenceFlopsFactor, trainFlopsFactor: plan.totals.trainFlopsFactor,
       schedule: scheduleInfo(this.runPlan),
+      ...(config.reference ? { reference: { ...config.reference } } : {}),
     };
   }
 

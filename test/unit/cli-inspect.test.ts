@@ -13,7 +13,7 @@ function cli(...args: string[]) {
 }
 
 test('inspect --json reports the ResNet-50 ERK 0.9 plan in the contract shape', () => {
-  const result = cli('inspect', 'examples/imagenet-resnet50-erk-90.rigl.yaml', '--json');
+  const result = cli('inspect', 'examples/paper/imagenet-resnet50-erk-90.rigl.yaml', '--json');
   assert.equal(result.status, 0, result.stderr);
   const plan = JSON.parse(result.stdout);
   assert.deepEqual(Object.keys(plan), ['model', 'layers', 'totals', 'steps']);

@@ -18,6 +18,7 @@ model: lenet-300-100
 dataset: { name: synthetic, synthetic_size: 512 }
 sparsity: { method: rigl, sparsity: 0.9, update: { delta_t: 10 } }
 training: { epochs: ${epochs}, batch_size: 16, log_every: 8, optimizer: { lr: 0.02 } }
+reference: { top1: 0.5, source: a made-up figure }
 backend: cpu
 `);
   return file;
@@ -33,7 +34,8 @@ test('train runs to completion, reports, and runs lists it', () => {
   const [runId] = readdirSync(out);
   assert.ok(existsSync(join(out, runId, 'checkpoints', 'latest.json')));
   const listing = cli('runs', out);
-  assert.match(listing.stdout, new RegExp(`^${runId}\\s+completed\\s+12/32`, 'm'));
+  assert.match(listing.stdout, new RegExp(`^${runId}\\s+completed\\s+12/32\\s+\\d+\\.\\d\\d%\\s+50\\.00% \\([+−]\\d+\\.\\d\\d\\)`, 'm'), 'the reference beside the best top-1, and the gap in points');
+  assert.equal(JSON.parse(cli('runs', out, '--json').stdout)[0].referenceTop1, 0.5);
   assert.equal(cli('train', tinyConfig(dir, 1), '--max-steps', 'lots').status, 2);
 });
 

@@ -6,7 +6,7 @@ import { hover } from '../../server/config/hover.js';
 import { toOffsets } from '../../server/config/lsp-range.js';
 import { examples, positionOf } from './config-test-support.js';
 
-const resnet50 = examples().find((e) => e.file === 'imagenet-resnet50-erk-90.rigl.yaml')!.text;
+const resnet50 = examples().find((e) => e.file === 'paper/imagenet-resnet50-erk-90.rigl.yaml')!.text;
 const mnist = examples().find((e) => e.file === 'mnist-lenet300-rigl.rigl.yaml')!.text;
 
 function markdownAt(text: string, needle: string, delta = 1, occurrence = 0): string {

@@ -19,7 +19,7 @@ test('the MNIST example\'s lens summarizes its plan on the first line', () => {
 });
 
 test('the ResNet-50 lens reads like the plan of the paper\'s recipe', () => {
-  const text = examples().find((e) => e.file === 'imagenet-resnet50-erk-90.rigl.yaml')!.text;
+  const text = examples().find((e) => e.file === 'paper/imagenet-resnet50-erk-90.rigl.yaml')!.text;
   assert.equal(codeLenses(text)[0].command?.title, 'resnet50 · 2.55M of 25.5M weights (90.0% sparse) · inference 0.24× FLOPs · training 0.24× · 31,200 steps, 233 mask updates');
   const dense = codeLenses('model: lenet-300-100\ndataset:\n  name: mnist\nsparsity:\n  method: dense\n');
   assert.equal(dense[0].command?.title, 'lenet-300-100 · 266k of 266k weights (0.0% sparse) · inference 1.00× FLOPs · training 1.00× · 3,000 steps');

@@ -1,7 +1,7 @@
 // Shared by the config-language tests: fixture and example files, the injected environments,
 // and applying a code action's edits like an editor would.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { CodeAction } from 'vscode-languageserver-types';
 import type { ConfigEnvironment } from '../../server/config/environment.js';
 import { applyTextEdits } from '../../server/config/lsp-range.js';
@@ -15,9 +15,11 @@ export function fixture(name: string): string {
   return readFileSync(join(fixturesDir, `${name}.rigl.yaml`), 'utf8');
 }
 
+/** Every shipped example, `file` relative to examples/ (paper/…, seed/…). */
 export function examples(): { file: string; text: string }[] {
   const dir = join(root, 'examples');
-  return readdirSync(dir).filter((f) => f.endsWith('.rigl.yaml')).map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.rigl.yaml')).sort()
+    .map((file) => ({ file: file.split(sep).join('/'), text: readFileSync(join(dir, file), 'utf8') }));
 }
 
 /** A machine without a GPU backend, where paths containing "missing" do not exist. */

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { CSV_COLUMNS } from '../../media/dashboard/model/csv.js';
 import type { Theme } from '../../media/dashboard/theme.js';
-import type { RunEvent } from '../../server/protocol.js';
+import type { MaskEvent, RunEvent } from '../../server/protocol.js';
 import { expectedCounts, generateRunEvents, loadRunEvents, repoRoot, runIdOf } from './fixtures.js';
 import { bundleMissing, chromiumUnavailable, DashboardPage, launchBrowser, startServer, type TestServer } from './harness.js';
 
@@ -123,6 +123,29 @@ describe('dashboard webview', () => {
     assert.deepEqual(await page.hook('maskUpdateMarks', 'loss'), expectedMarks);
     assert.deepEqual(await page.hook('maskUpdateMarks', 'accuracy'), expectedMarks);
     assert.deepEqual(await page.hook('maskUpdateMarks', 'lr'), []);
+  });
+
+  test('the heatmap colours what changed per layer, (grown − grown back) ÷ active; churn stays in the tooltip; the reference top-1 is compared', async (t) => {
+    const page = await open(t);
+    if (!page) return;
+    const stream = generateRunEvents({ runId: 'changed', model: 'resnet20', totalSteps: 2000, stepsPerEpoch: 200 })
+      .map((e) => (e.type === 'status' && e.info ? { ...e, info: { ...e.info, reference: { top1: 0.746, source: 'the published row' } } } : e));
+    await page.post({ type: 'snapshot', runs: [{ runId: 'changed', events: stream }] });
+    const lastMask = [...stream].reverse().find((e): e is MaskEvent => e.type === 'mask')!;
+    const heatmap = (await page.hook('heatmap'))!;
+    const expectedChange = lastMask.layers.map((l) => (l.grown - l.grownBack) / l.active);
+    heatmap.latestChange.forEach((value, i) => assert.ok(Math.abs(value! - expectedChange[i]) < 1e-12, `${lastMask.layers[i].name}: ${value} vs ${expectedChange[i]}`));
+    const sparseRows = lastMask.layers.map((l, i) => ({ l, i })).filter(({ l }) => l.density < 1);
+    assert.ok(new Set(sparseRows.map(({ i }) => heatmap.latestChange[i]!.toFixed(9))).size > 1, 'what the heatmap shows differs per layer');
+    assert.equal(heatmap.maxChange, Math.max(...stream.filter((e): e is MaskEvent => e.type === 'mask').flatMap((e) => e.layers.map((l) => (l.grown - l.grownBack) / l.active))));
+    const canvas = page.page.locator('#chart-churn');
+    await canvas.focus();
+    const tip = page.page.locator('.heatmap-tooltip');
+    assert.match((await tip.textContent()) ?? '', /changed [\d.]+% \(\(grown − grown back\) ÷ active\).*churn [\d.]+% \(grown ÷ active\)/);
+    const reference = page.page.locator('.run-card .reference');
+    assert.match((await reference.textContent()) ?? '', /^74\.6% · best [\d.]+% \([+−]\d+\.\d pts\)$/);
+    assert.equal(await reference.getAttribute('title'), 'the published row');
+    assert.deepEqual(page.errors, []);
   });
 
   test('the smoothing slider changes the smoothed loss, from the keyboard, and is persisted', async (t) => {

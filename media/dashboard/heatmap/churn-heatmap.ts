@@ -1,10 +1,12 @@
 // The layer × mask-update churn heatmap (chart.js has none): sizes the canvas to the layers, keeps
-// the colour range, and shows a cell's numbers on hover or under the arrow-key cursor.
+// the colour range of the topology change, and shows a cell's numbers (churn = grown ÷ active
+// among them) on hover or under the arrow-key cursor.
 import type { LayerMaskStats } from '../../../server/protocol.js';
 import { formatInteger, formatPercent } from '../format.js';
 import type { RunModel } from '../model/run-model.js';
 import type { Theme } from '../theme.js';
 import { paintLegend } from './color-scale.js';
+import { topologyChange } from './topology-change.js';
 import { BOTTOM, type Cell, type HeatmapLayout, LABEL_GAP, labelFont, paintHeatmap, RIGHT, ROW_HEIGHT, TOP } from './paint.js';
 
 export interface HeatmapStats {
@@ -14,7 +16,10 @@ export interface HeatmapStats {
   cells: number;
   /** Columns actually painted (fewer than `columns` when updates outnumber pixels). */
   paintedColumns: number;
-  maxChurn: number;
+  /** The top of the colour scale: the largest (grown − grown back) ÷ active. */
+  maxChange: number;
+  /** What the latest update's cells are coloured by, one per layer (null: not reported). */
+  latestChange: (number | null)[];
 }
 
 export interface HeatmapElements {
@@ -30,7 +35,7 @@ export class ChurnHeatmap {
   private run?: RunModel;
   private layout?: HeatmapLayout;
   private cursor?: Cell;
-  private maxChurn = 0;
+  private maxChange = 0;
   private paintedColumns = 0;
   private labelWidth = 0;
   private labelWidthFor = -1;
@@ -100,14 +105,14 @@ export class ChurnHeatmap {
     const columns = run?.maskColumns.length ?? 0;
     let max = 0;
     for (const column of run?.maskColumns ?? []) {
-      for (const stats of column.stats) if (stats && stats.churn > max) max = stats.churn;
+      for (const stats of column.stats) if (stats && topologyChange(stats) > max) max = topologyChange(stats);
     }
-    this.maxChurn = max;
+    this.maxChange = max;
     this.elements.legendMax.textContent = formatPercent(max, max > 0 && max < 0.01 ? 2 : 1);
     this.layout = this.computeLayout(rows, columns);
     this.elements.canvas.setAttribute(
       'aria-label',
-      `Churn heatmap of ${run?.displayName ?? 'no run'}: ${rows} layers by ${columns} mask updates, highest churn ${formatPercent(max)}. Arrow keys move between cells; Enter shows the layer's ITOP.`,
+      `Topology-change heatmap of ${run?.displayName ?? 'no run'}: ${rows} layers by ${columns} mask updates, largest change ${formatPercent(max)} of a layer's active weights. Arrow keys move between cells; Enter shows the layer's ITOP.`,
     );
     this.draw();
   }
@@ -115,7 +120,9 @@ export class ChurnHeatmap {
   stats(): HeatmapStats {
     const rows = this.run?.layerNames.length ?? 0;
     const columns = this.run?.maskColumns.length ?? 0;
-    return { rows, columns, cells: rows * columns, paintedColumns: this.paintedColumns, maxChurn: this.maxChurn };
+    const latest = this.run?.maskColumns.at(-1);
+    const latestChange = latest ? latest.stats.map((stats) => (stats ? topologyChange(stats) : null)) : [];
+    return { rows, columns, cells: rows * columns, paintedColumns: this.paintedColumns, maxChange: this.maxChange, latestChange };
   }
 
   destroy(): void {
@@ -153,7 +160,7 @@ export class ChurnHeatmap {
     const context = this.elements.canvas.getContext('2d');
     if (!layout || !context) return;
     this.paintedColumns = paintHeatmap(context, layout, {
-      names: this.run?.layerNames ?? [], columns: this.run?.maskColumns ?? [], maxChurn: this.maxChurn, cursor: this.cursor,
+      names: this.run?.layerNames ?? [], columns: this.run?.maskColumns ?? [], maxChange: this.maxChange, cursor: this.cursor,
     }, this.theme);
   }
 
@@ -223,7 +230,8 @@ export class ChurnHeatmap {
       `step ${formatInteger(column?.step ?? 0)} (update ${cell.column + 1} of ${layout.columns})`,
       ...(stats
         ? [
-          `churn ${formatPercent(stats.churn, 2)}`,
+          `changed ${formatPercent(topologyChange(stats), 2)} ((grown − grown back) ÷ active)`,
+          `churn ${formatPercent(stats.churn, 2)} (grown ÷ active)`,
           `dropped ${formatInteger(stats.dropped)} · grown ${formatInteger(stats.grown)} · grown back ${formatInteger(stats.grownBack)}`,
           `active ${formatInteger(stats.active)} · density ${formatPercent(stats.density, 2)} · ITOP ${formatPercent(stats.itop, 1)}`,
         ]

@@ -11,8 +11,8 @@ export function createHeatmapPanel(
   onSelectLayer: (layer: string) => void,
 ): { section: HTMLElement; heatmap: ChurnHeatmap } {
   const panel = createPanel({
-    id: 'churn', title: 'Churn per layer and mask update', wide: true, scroll: true,
-    description: 'Churn heatmap', onExport: () => onExport(panel.canvas),
+    id: 'churn', title: 'Topology change per layer and mask update', wide: true, scroll: true,
+    description: 'Topology-change heatmap', onExport: () => onExport(panel.canvas),
   });
   const { canvas, box, footer } = panel;
   canvas.tabIndex = 0;
@@ -24,7 +24,7 @@ export function createHeatmapPanel(
   const legendCanvas = h('canvas', { class: 'legend-scale', width: 160, height: 10, 'aria-hidden': 'true' });
   const legendMax = h('span', { class: 'legend-max' });
   footer.append(h('div', { class: 'heatmap-legend' },
-    h('span', {}, 'churn (grown ÷ active):'), h('span', {}, '0'), legendCanvas, legendMax,
+    h('span', {}, 'changed ((grown − grown back) ÷ active):'), h('span', {}, '0'), legendCanvas, legendMax,
     h('span', { class: 'legend-note' }, 'Click a row, or press Enter on it, to show its ITOP.')));
   const heatmap = new ChurnHeatmap({ box, canvas, tooltip, legendCanvas, legendMax }, theme, onSelectLayer);
   return { section: panel.section, heatmap };

@@ -1,9 +1,11 @@
-// Paints the churn heatmap: layer names, one cell per layer and mask update (binned by maximum
-// when updates outnumber pixels), the step axis on top, and the cursor cell. No state of its own.
+// Paints the churn heatmap: layer names, one cell per layer and mask update coloured by its
+// topology change (binned by maximum when updates outnumber pixels), the step axis on top, and
+// the cursor cell. No state of its own.
 import type { LayerMaskStats } from '../../../server/protocol.js';
 import { formatInteger } from '../format.js';
 import type { Theme } from '../theme.js';
 import { writeColor } from './color-scale.js';
+import { topologyChange } from './topology-change.js';
 
 export const ROW_HEIGHT = 14;
 /** The step axis sits above the cells, like the density chart's axis: in view while the first rows are read. */
@@ -33,7 +35,8 @@ export interface HeatmapContent {
   names: readonly string[];
   /** One per mask update; stats indexed like names. */
   columns: readonly { step: number; stats: readonly (LayerMaskStats | undefined)[] }[];
-  maxChurn: number;
+  /** The largest topology change, the top of the colour scale. */
+  maxChange: number;
   cursor?: Cell;
 }
 
@@ -85,7 +88,7 @@ function paintCells(context: CanvasRenderingContext2D, layout: HeatmapLayout, co
   // One image pixel per (bin, layer), scaled up without smoothing: crisp cells at any size.
   const bins = Math.max(1, Math.min(columns.length, Math.floor(layout.plotWidth * ratio)));
   const image = new ImageData(bins, layout.rows);
-  const scale = content.maxChurn > 0 ? 1 / content.maxChurn : 0;
+  const scale = content.maxChange > 0 ? 1 / content.maxChange : 0;
   for (let bin = 0; bin < bins; bin++) {
     const from = Math.floor((bin * columns.length) / bins);
     const to = Math.max(from + 1, Math.floor(((bin + 1) * columns.length) / bins));
@@ -93,7 +96,7 @@ function paintCells(context: CanvasRenderingContext2D, layout: HeatmapLayout, co
       let value = -1;
       for (let c = from; c < to; c++) {
         const stats = columns[c].stats[row];
-        if (stats && stats.churn > value) value = stats.churn;
+        if (stats && topologyChange(stats) > value) value = topologyChange(stats);
       }
       // Unreported cells stay transparent: the panel background shows through.
       if (value >= 0) writeColor(value * scale, image.data, (row * bins + bin) * 4);

@@ -26,6 +26,8 @@ export class RunModel {
   step = 0;
   epoch = 0;
   imagesPerSec?: number;
+  /** The best evaluation top-1 so far. */
+  bestTop1?: number;
   readonly events: RunEvent[] = [];
   readonly rate = new StepRate();
 
@@ -95,6 +97,7 @@ export class RunModel {
       case 'eval':
         this.evalLoss.push(event.step, event.loss);
         this.evalTop1.push(event.step, event.top1);
+        if (this.bestTop1 === undefined || event.top1 > this.bestTop1) this.bestTop1 = event.top1;
         if (event.top5 !== undefined) this.evalTop5.push(event.step, event.top5);
         break;
       case 'mask':

@@ -1,5 +1,6 @@
 // The run header: per shown run its name, state, backend (the reason on hover), progress, epoch,
-// speed, ETA and a CSV export button. Built once per layout, its text updated on every frame.
+// speed, ETA, the published top-1 it reproduces against its best so far, and a CSV export
+// button. Built once per layout, its text updated on every frame.
 import { formatDuration, formatInteger, formatPercent } from '../format.js';
 import type { RunModel } from '../model/run-model.js';
 import { h } from './dom.js';
@@ -15,6 +16,7 @@ interface Card {
   epoch: HTMLElement;
   speed: HTMLElement;
   eta: HTMLElement;
+  reference: HTMLElement;
 }
 
 function stat(label: string, value: HTMLElement): HTMLElement {
@@ -39,6 +41,7 @@ export class RunHeader {
         epoch: h('span'),
         speed: h('span'),
         eta: h('span'),
+        reference: h('span', { class: 'reference' }),
       };
       const csvButton = h('button', { type: 'button', class: 'csv-button', 'aria-label': `Export the events of ${run.displayName} as CSV` }, 'Export CSV');
       csvButton.addEventListener('click', () => onExportCsv(run));
@@ -49,7 +52,7 @@ export class RunHeader {
       container.append(h('article', { class: 'run-card', 'aria-labelledby': nameId, 'data-run-id': run.runId },
         h('div', { class: 'run-title' }, compare && swatch, card.name, card.state, card.setup, csvButton),
         h('dl', { class: 'run-stats' },
-          stat('Backend', card.backend), stat('Step', stepValue), stat('Epoch', card.epoch), stat('Images/s', card.speed), stat('ETA', card.eta))));
+          stat('Backend', card.backend), stat('Step', stepValue), stat('Epoch', card.epoch), stat('Images/s', card.speed), stat('Reference top-1', card.reference), stat('ETA', card.eta))));
       this.cards.push(card);
     });
   }
@@ -77,6 +80,8 @@ export class RunHeader {
       card.epoch.textContent = epochs ? `${run.epoch.toFixed(2)} / ${+epochs.toFixed(2)}` : run.epoch.toFixed(2);
       card.speed.textContent = run.imagesPerSec !== undefined ? formatInteger(run.imagesPerSec) : '—';
       card.eta.textContent = this.eta(run);
+      card.reference.textContent = referenceText(run);
+      card.reference.title = info?.reference?.source ?? '';
     }
   }
 
@@ -86,4 +91,14 @@ export class RunHeader {
     const seconds = run.rate.etaSeconds(run.step, run.totalSteps);
     return seconds === undefined ? 'measuring…' : formatDuration(seconds);
   }
+}
+
+/** "74.6%", and once evaluated "74.6% · best 73.1% (−1.5 pts)"; "—" without a reference. */
+export function referenceText(run: RunModel): string {
+  const reference = run.info?.reference;
+  if (!reference) return '—';
+  const published = formatPercent(reference.top1, 1);
+  if (run.bestTop1 === undefined) return published;
+  const points = (run.bestTop1 - reference.top1) * 100;
+  return `${published} · best ${formatPercent(run.bestTop1, 1)} (${points >= 0 ? '+' : '−'}${Math.abs(points).toFixed(1)} pts)`;
 }
