@@ -1,12 +1,13 @@
-// mixup (Zhang et al. 2018) as in the PyTorch port: each batch is blended with itself reversed,
-// x = λ·x + (1 − λ)·x[::-1], and the loss blends the two labels' losses the same way, with
-// λ ~ Beta(α, α) drawn per step from the run's seed (so a resumed run draws the same λ).
+// mixup (Zhang et al. 2018) as in the PyTorch port (NVIDIA's image_classification/mixup.py): each
+// batch is blended with a random permutation of itself, x = λ·x + (1 − λ)·x[perm], and the loss
+// blends the two labels' losses the same way; λ ~ Beta(α, α) and the permutation are drawn per
+// step from the run's seed, so a resumed run draws the same ones.
 import * as tf from '@tensorflow/tfjs-core';
 import { mixSeed, Mulberry32, SEED_PURPOSE } from '../sparse/rng.js';
 
 export interface MixedBatch {
   x: tf.Tensor;
-  /** The partner of each example: the batch's labels reversed. */
+  /** The label of each example's partner: labels[perm]. */
   partnerLabels: tf.Tensor1D;
   lambda: number;
 }
@@ -23,13 +24,28 @@ export function mixupLambda(alpha: number, seed: number, step: number): number {
   return x + y > 0 ? x / (x + y) : 0.5;
 }
 
-/** Blend the batch with itself reversed; the caller owns the result's tensors. */
-export function mixBatch(x: tf.Tensor, labels: tf.Tensor1D, lambda: number): MixedBatch {
-  return {
-    x: tf.tidy(() => tf.add(tf.mul(x, lambda), tf.mul(tf.reverse(x, 0), 1 - lambda))),
-    partnerLabels: tf.reverse(labels, 0),
+/** The partner of every example of step t's batch: a seeded Fisher–Yates permutation. */
+export function mixupPermutation(size: number, seed: number, step: number): Int32Array {
+  const random = new Mulberry32(mixSeed(seed, step, SEED_PURPOSE.mixup, 1));
+  const order = Int32Array.from({ length: size }, (_, i) => i);
+  for (let i = size - 1; i > 0; i--) {
+    const j = random.nextBelow(i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/** Blend step t's batch with its permutation; the caller owns the result's tensors. */
+export function mixBatch(x: tf.Tensor, labels: tf.Tensor1D, alpha: number, seed: number, step: number): MixedBatch {
+  const lambda = mixupLambda(alpha, seed, step);
+  const permutation = tf.tensor1d(mixupPermutation(labels.shape[0], seed, step), 'int32');
+  const mixed = {
+    x: tf.tidy(() => tf.add(tf.mul(x, lambda), tf.mul(tf.gather(x, permutation), 1 - lambda))),
+    partnerLabels: tf.gather(labels, permutation),
     lambda,
   };
+  permutation.dispose();
+  return mixed;
 }
 
 /** Marsaglia & Tsang (2000); for shape < 1, Gamma(a) = Gamma(a + 1)·U^(1/a). */

@@ -17,7 +17,7 @@ import { TrainWindow } from './metrics.js';
 import { applyFlopsTerm } from '../sparse/flops.js';
 import { MaskedSgd } from './optimizer.js';
 import { forwardBackward } from './step.js';
-import { mixBatch, mixupLambda } from './mixup.js';
+import { mixBatch } from './mixup.js';
 import { SparseModel } from './sparse-model.js';
 
 /** Set by a signal, an IPC 'stop' or a disconnect; the loop finishes its step, checkpoints and exits. */
@@ -140,7 +140,7 @@ class Trainer {
           const lr = learningRateAt(t, { baseLr: training.optimizer.lr, schedule: training.lr_schedule, stepsPerEpoch: this.stepsPerEpoch, totalSteps: this.totalSteps, multiplier: training.multiplier });
           const x = tf.tensor4d(batch.x, [batch.size, h, w, c]);
           const labels = tf.tensor1d(batch.y, 'int32');
-          const mixed = training.mixup_alpha > 0 ? mixBatch(x, labels, mixupLambda(training.mixup_alpha, training.seed, t)) : undefined;
+          const mixed = training.mixup_alpha > 0 ? mixBatch(x, labels, training.mixup_alpha, training.seed, t) : undefined;
           const effective = model.effectiveWeights();
           const result = forwardBackward(model.network, mixed?.x ?? x, labels, effective.tensors, dataset.numClasses, training.label_smoothing, mixed);
           model.observeGradients(t, result.denseGradients);

@@ -14,7 +14,7 @@ import { buildPlan } from '../../server/sparse/plan.js';
 import { gmpSparsity } from '../../server/sparse/schedule.js';
 import { exactZeroCount } from '../../server/sparse/distribution.js';
 import type { MaskEvent, RunEvent, TrainEvent } from '../../server/protocol.js';
-import { mixupLambda } from '../../server/train/mixup.js';
+import { mixupLambda, mixupPermutation } from '../../server/train/mixup.js';
 import { createModel } from '../../server/nn/models/index.js';
 
 const tinyConfig = (method: string, extra: string[] = []) => resolveConfigText(`
@@ -124,6 +124,10 @@ test('mixup: λ ~ Beta(α, α) per step, seeded; the run trains with it', async 
   assert.ok(Math.abs(variance - 1 / (4 * 1.4)) < 0.01, `variance ${variance} vs Beta(0.2, 0.2)'s 0.1786`);
   assert.ok(draws.every((l) => l >= 0 && l <= 1));
   assert.equal(mixupLambda(0.2, 0, 7), mixupLambda(0.2, 0, 7), 'the same step and seed draw the same λ');
+  const permutation = Array.from(mixupPermutation(16, 0, 7));
+  assert.deepEqual([...permutation].sort((a, b) => a - b), Array.from({ length: 16 }, (_, i) => i), 'each example gets one partner');
+  assert.deepEqual(Array.from(mixupPermutation(16, 0, 7)), permutation, 'seeded');
+  assert.notDeepEqual(Array.from(mixupPermutation(16, 0, 8)), permutation, 'a new pairing every step');
   const plain = tinyConfig('rigl', ['training.epochs=0.25']);
   const mixed = tinyConfig('rigl', ['training.epochs=0.25', 'training.mixup_alpha=0.2']);
   const losses = async (config: typeof plain) => {
