@@ -27,10 +27,10 @@ export const SEMANTIC_VALIDATORS: readonly RegisteredValidator[] = [
   { check: modelInputMismatch, reads: [['model'], ['dataset']] },
   { check: noMaskUpdate, reads: PLAN_INPUTS },
   { check: gradAccumulationCapped, reads: [['sparsity', 'method'], ['sparsity', 'update', 'grad_accumulation'], ['sparsity', 'update', 'delta_t']] },
-  { check: ignoredSettings, reads: [['sparsity', 'method'], ['sparsity', 'distribution'], ['training', 'lr_schedule', 'type'], ['dataset', 'name']] },
+  { check: ignoredSettings, reads: [['sparsity', 'method'], ['sparsity', 'distribution'], ['training', 'lr_schedule', 'type'], ['dataset', 'name'], ['engine']] },
   { check: overridesMatchNothing, reads: PLAN_INPUTS },
-  { check: backendUnavailable, reads: [['backend']] },
-  { check: memoryExceedsBackend, reads: [...PLAN_INPUTS, ['backend']] },
+  { check: backendUnavailable, reads: [['backend'], ['engine']] },
+  { check: memoryExceedsBackend, reads: [...PLAN_INPUTS, ['backend'], ['engine']] },
 ];
 
 /** Every check whose inputs are valid. */
