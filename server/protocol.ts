@@ -298,12 +298,16 @@ export interface RiglInitializationOptions {
   stopTimeoutSeconds?: number;
   /** Probe the compute backends (in a child process) so that `backend:` choices get warnings. Default true. */
   probeBackends?: boolean;
+  /** The Python for pytorch runs whose config names none (`rigl.pythonPath`, else the Python extension's interpreter). */
+  pythonPath?: string;
 }
 
 /** The `rigl` section of the workspace settings, pulled with workspace/configuration when the client supports it. */
 export interface RiglSettings {
   runsDirectory?: string;
   maxConcurrentRuns?: number;
+  /** `rigl.pythonPath`; the extension fills in the Python extension's interpreter when it is empty. */
+  pythonPath?: string;
 }
 
 export type ServerHealth = 'ok' | 'warning' | 'error';

@@ -16,6 +16,8 @@ import { RunProgress } from './lsp/run-progress.js';
 import { ServerStatusReporter } from './lsp/server-status.js';
 import { initialSettings, withWorkspaceSettings, type ServerSettings } from './lsp/settings.js';
 import { PROBE_FLAG, probeBackendsInChild, runBackendProbe } from './lsp/backend-probe.js';
+import { PythonStatus } from './lsp/python-status.js';
+import { PythonProbes } from './runs/python-interpreter.js';
 
 /** How long `shutdown` waits for trainers to checkpoint; the rest stop on their own when the IPC channel closes. */
 const SHUTDOWN_GRACE_MS = 1_500;
@@ -38,9 +40,13 @@ function startServer(): void {
   let supportsConfiguration = false;
   let supportsDynamicConfiguration = false;
 
+  // One probe per interpreter, shared by the diagnostics and the runs; an answer re-checks open configs.
+  const pythonProbes = new PythonProbes();
+  const python = new PythonStatus(pythonProbes, () => configFeatures.revalidateAll());
   const environment = (): ConfigEnvironment => ({
     fileExists: (path) => existsSync(resolve(settings.workspaceRoot, path)),
     ...(backends ? { backends } : {}),
+    python: (configured) => python.lookup(configured),
   });
   const configFeatures = registerConfigFeatures(connection, documents, environment);
   let status: ServerStatusReporter;
@@ -56,6 +62,8 @@ function startServer(): void {
       maxConcurrentRuns: settings.maxConcurrentRuns,
       stopTimeoutMs: settings.stopTimeoutMs,
       cwd: settings.workspaceRoot,
+      pythonProbes,
+      ...(settings.pythonPath ? { pythonPath: settings.pythonPath } : {}),
       // RIGL_TRAINER_PATH lets tests substitute a trainer (e.g. one that crashes).
       trainerPath: process.env.RIGL_TRAINER_PATH || join(__dirname, 'trainer.js'),
     }, {
@@ -71,6 +79,7 @@ function startServer(): void {
       onMask: (runId, events) => void connection.sendNotification(RunMaskNotification.type, { runId, events }),
     });
     manager = runManager;
+    python.setEditorPython(settings.pythonPath);
     registerRunRequests(connection, documents, runManager, () => settings.workspaceRoot);
     status = new ServerStatusReporter(connection, {
       health: 'ok', quiescent: !settings.probeBackends,
@@ -87,6 +96,8 @@ function startServer(): void {
     settings = next;
     manager?.setRunsRoot(next.runsDirectory);
     manager?.setMaxConcurrentRuns(next.maxConcurrentRuns);
+    manager?.setPythonPath(next.pythonPath);
+    python.setEditorPython(next.pythonPath);
     status.update({ runsDirectory: next.runsDirectory });
   };
   const pullSettings = async () => {

@@ -17,7 +17,12 @@ export type ProblemCode =
   | 'ignored-setting'
   | 'override-matches-nothing'
   | 'backend-unavailable'
-  | 'memory-exceeds-backend';
+  | 'memory-exceeds-backend'
+  | 'python-unavailable'
+  | 'torch-missing'
+  | 'cuda-unavailable'
+  | 'processes-exceed-gpus'
+  | 'bf16-unsupported';
 
 export type Severity = 'error' | 'warning' | 'info';
 

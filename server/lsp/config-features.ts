@@ -51,7 +51,7 @@ export function registerConfigFeatures(connection: Connection, documents: TextDo
     return document ? guarded(connection, `${what} in ${uri}`, () => answer(document.getText()), fallback) : fallback;
   };
   connection.onCompletion(({ textDocument, position }) => withText(textDocument.uri, [], 'completion', (text) => complete(text, position)));
-  connection.onHover(({ textDocument, position }) => withText(textDocument.uri, null, 'hover', (text) => hover(text, position) ?? null));
+  connection.onHover(({ textDocument, position }) => withText(textDocument.uri, null, 'hover', (text) => hover(text, position, environment()) ?? null));
   connection.onCodeAction(({ textDocument, context }) => withText(textDocument.uri, [], 'code actions', (text) =>
     codeActions(text, textDocument.uri, context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE))));
   connection.onCodeLens(({ textDocument }) => withText(textDocument.uri, [], 'code lens', codeLenses));

@@ -12,6 +12,8 @@ export interface ServerSettings {
   maxConcurrentRuns: number;
   stopTimeoutMs: number;
   probeBackends: boolean;
+  /** The editor's Python for pytorch runs whose config names none. */
+  pythonPath?: string;
 }
 
 export function initialSettings(params: InitializeParams, cwd = process.cwd()): ServerSettings {
@@ -24,6 +26,7 @@ export function initialSettings(params: InitializeParams, cwd = process.cwd()): 
     maxConcurrentRuns: positiveInteger(options.maxConcurrentRuns) ?? 1,
     stopTimeoutMs: (positiveNumber(options.stopTimeoutSeconds) ?? 30) * 1000,
     probeBackends: options.probeBackends !== false,
+    ...(nonEmptyString(options.pythonPath) ? { pythonPath: nonEmptyString(options.pythonPath) } : {}),
   };
 }
 
@@ -31,8 +34,12 @@ export function initialSettings(params: InitializeParams, cwd = process.cwd()): 
 export function withWorkspaceSettings(settings: ServerSettings, section: RiglSettings | null | undefined): ServerSettings {
   if (!section || typeof section !== 'object') return settings;
   const runsDirectory = nonEmptyString(section.runsDirectory);
+  const { pythonPath: _previous, ...rest } = settings;
+  const pythonPath = nonEmptyString(section.pythonPath);
   return {
-    ...settings,
+    ...rest,
+    // An empty setting means "none": the default search applies again.
+    ...(pythonPath ? { pythonPath } : {}),
     runsDirectory: runsDirectory ? resolve(settings.workspaceRoot, runsDirectory) : settings.runsDirectory,
     maxConcurrentRuns: positiveInteger(section.maxConcurrentRuns) ?? settings.maxConcurrentRuns,
   };

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { EngineName } from '../config/types.js';
 import type { TrainerExit, TrainerLaunch } from './trainer-process.js';
-import { TORCH_INSTALL_HINT } from './python-interpreter.js';
+import { TORCH_INSTALL_COMMAND } from '../config/validators/pytorch.js';
 
 /** One run to start: its directory (config.yaml and plan.json written) and how far to go. */
 export interface EngineRun {
@@ -73,7 +73,7 @@ export function pytorchEngine(packageRoot: string | undefined = pytorchPackageRo
       const python = run.python ?? PYTHON_DEFAULT;
       if (exit.spawnErrorCode === 'ENOENT') return `the Python interpreter ${python} was not found; set pytorch.python in the config (or the rigl.pythonPath setting) to a Python 3 with torch`;
       if (exit.spawnErrorCode === 'EACCES') return `the Python interpreter ${python} is not executable; set pytorch.python (or rigl.pythonPath) to a Python 3 with torch`;
-      if (exit.stderrTail.some((line) => /No module named '?torch'?/.test(line))) return `${python} has no torch; install it: ${TORCH_INSTALL_HINT}, or point pytorch.python at a Python that has it`;
+      if (exit.stderrTail.some((line) => /No module named '?torch'?/.test(line))) return `${python} has no torch; install it: ${TORCH_INSTALL_COMMAND}, or point pytorch.python at a Python that has it`;
       if (exit.stderrTail.some((line) => /No module named '?rigl_torch'?/.test(line))) return `${python} cannot import rigl_torch (PYTHONPATH ${packageRoot ?? 'unset'})`;
       return undefined;
     },

@@ -1,29 +1,14 @@
 // Which Python runs the pytorch engine, and what it has: each interpreter is asked once, in a
 // child process with a timeout (importing torch can take seconds), and the answer is cached.
 import { spawn } from 'node:child_process';
+import type { InterpreterStatus } from '../config/environment.js';
 
 /** What one interpreter reported about itself (or why it could not be asked). */
-export interface PythonProbe {
-  /** The interpreter as configured (a path or a name on PATH). */
-  python: string;
-  /** False when it could not be run or did not answer. */
-  runs: boolean;
-  executable?: string;
-  version?: string;
-  /** torch.__version__, when torch imports. */
-  torch?: string;
-  /** Why `import torch` failed. */
-  torchError?: string;
-  cuda?: boolean;
-  gpus?: { name: string; bf16: boolean }[];
-  /** Why the interpreter could not be run or answered nonsense. */
-  error?: string;
-}
+export type PythonProbe = InterpreterStatus;
 
 /** Where a user who did not name an interpreter most likely has torch, in order. */
 export const DEFAULT_PYTHON_CANDIDATES = ['python3', 'python', '/usr/bin/python3'] as const;
 
-export const TORCH_INSTALL_HINT = 'python3 -m pip install torch torchvision (Debian/Ubuntu: apt-get install python3-torch python3-torchvision)';
 
 const PROBE_SCRIPT = `
 import json, sys
@@ -104,11 +89,4 @@ export class PythonProbes {
     const chosen = probes.find((p) => p.torch !== undefined) ?? probes.find((p) => p.runs) ?? probes[0]!;
     return { python: chosen.python, probe: chosen, source: 'default' };
   }
-}
-
-/** One line for messages: what is wrong with an interpreter for the pytorch engine, or undefined when it has torch. */
-export function pythonProblem(probe: PythonProbe): string | undefined {
-  if (!probe.runs) return `${probe.error ?? `${probe.python} cannot be run`}; set pytorch.python (or the rigl.pythonPath setting) to a Python 3 with torch`;
-  if (probe.torch === undefined) return `${probe.python} (Python ${probe.version ?? '?'}) has no torch (${probe.torchError ?? 'import failed'}); install it: ${TORCH_INSTALL_HINT}`;
-  return undefined;
 }

@@ -11,6 +11,7 @@ import { ignoredSettings } from './ignored-settings.js';
 import { overridesMatchNothing } from './overrides.js';
 import { backendUnavailable } from './backend.js';
 import { memoryExceedsBackend } from './memory.js';
+import { pytorchEnvironment } from './pytorch.js';
 
 export interface RegisteredValidator {
   check: Validator;
@@ -31,6 +32,7 @@ export const SEMANTIC_VALIDATORS: readonly RegisteredValidator[] = [
   { check: overridesMatchNothing, reads: PLAN_INPUTS },
   { check: backendUnavailable, reads: [['backend'], ['engine']] },
   { check: memoryExceedsBackend, reads: [...PLAN_INPUTS, ['backend'], ['engine']] },
+  { check: pytorchEnvironment, reads: [['engine'], ['pytorch']] },
 ];
 
 /** Every check whose inputs are valid. */
