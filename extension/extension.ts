@@ -6,6 +6,7 @@ import { registerCommands } from './commands/index.js';
 import type { Ctx } from './context.js';
 import { DashboardPanel } from './dashboard-panel.js';
 import { createLanguageClient } from './language-client.js';
+import { onSelectedPythonChange } from './python-interpreter.js';
 import { RunsModel } from './runs-model.js';
 import { registerRunsView } from './runs-view.js';
 import { registerServerStatusItem } from './server-status-item.js';
@@ -38,6 +39,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     return;
   }
   await runs.refresh();
+  // Another interpreter selected in the Python extension: the server pulls the settings again.
+  const activeClient = client;
+  context.subscriptions.push(await onSelectedPythonChange(() => void activeClient.sendNotification('workspace/didChangeConfiguration', { settings: null })));
 }
 
 export async function deactivate(): Promise<void> {

@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { initializationOptions, SETTINGS_SECTION } from './server-options.js';
+import { withEditorPython } from './pure/python-path.js';
+import { selectedPythonInterpreter } from './python-interpreter.js';
 
 export const LANGUAGE_ID = 'rigl-config';
 /** Port of "Attach to Server" in .vscode/launch.json. */
@@ -22,6 +24,15 @@ export function createLanguageClient(extensionUri: vscode.Uri, log: vscode.LogOu
     initializationOptions: initializationOptions(),
     // The server registers for `rigl` changes and then pulls the section with workspace/configuration.
     synchronize: { configurationSection: SETTINGS_SECTION },
+    // rigl.pythonPath, else the Python extension's interpreter: the server's Python for pytorch runs.
+    middleware: {
+      workspace: {
+        configuration: async (params, token, next) => {
+          const results = await next(params, token);
+          return Array.isArray(results) ? withEditorPython(params.items, results, await selectedPythonInterpreter()) : results;
+        },
+      },
+    },
     outputChannel: log,
   };
   return new LanguageClient('rigl', 'RigL Studio', serverOptions, clientOptions);

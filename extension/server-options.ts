@@ -12,5 +12,7 @@ export function initializationOptions(): RiglInitializationOptions {
   if (runsDirectory && runsDirectory.trim() !== '') options.runsDirectory = runsDirectory;
   const maxConcurrentRuns = settings.get<number>('maxConcurrentRuns');
   if (typeof maxConcurrentRuns === 'number') options.maxConcurrentRuns = maxConcurrentRuns;
+  const pythonPath = settings.get<string>('pythonPath');
+  if (pythonPath && pythonPath.trim() !== '') options.pythonPath = pythonPath;
   return options;
 }

@@ -11,6 +11,7 @@ import { RunTable } from '../../extension/pure/run-table.js';
 import { isLive, isResumable, isStoppable, runContextValue } from '../../extension/pure/run-states.js';
 import { decodePngDataUrl } from '../../extension/pure/data-url.js';
 import { dashboardKey, dashboardTitle, readPersistedRunIds, runIdsFromTitle } from '../../extension/pure/dashboard-ids.js';
+import { withEditorPython } from '../../extension/pure/python-path.js';
 
 const everyPathExists = { fileExists: () => true };
 
@@ -115,4 +116,11 @@ test('a dashboard is known again after a reload from its title or persisted stat
   assert.equal(dashboardKey(['b', 'a']), dashboardKey(['a', 'b']));
   assert.deepEqual(readPersistedRunIds({ version: 1, runIds: ['a'] }), ['a']);
   assert.equal(readPersistedRunIds({ version: 1, smoothing: 0.6 }), undefined);
+});
+
+test('the Python extension\'s interpreter fills an empty rigl.pythonPath in the pulled settings, and nothing else', () => {
+  const items = [{ section: 'rigl' }, { section: 'editor' }, { section: 'rigl' }];
+  const results = [{ runsDirectory: 'runs', pythonPath: '' }, { tabSize: 2 }, { pythonPath: '/mine/python' }];
+  assert.deepEqual(withEditorPython(items, results, '/venv/bin/python'), [{ runsDirectory: 'runs', pythonPath: '/venv/bin/python' }, { tabSize: 2 }, { pythonPath: '/mine/python' }]);
+  assert.equal(withEditorPython(items, results, undefined), results);
 });
