@@ -11,7 +11,11 @@ Usage:
   rigl-studio inspect <config> [--json] [--set key.path=value ...]
       Print the per-layer sparsity plan, FLOPs and step schedule of a config.
   rigl-studio train <config> [--set key.path=value ...] [--out DIR] [--max-steps N]
-      Train headless; writes a run directory under DIR (default ./runs).
+      Train headless; writes a run directory under DIR (default ./runs). With
+      --set engine=pytorch the PyTorch engine trains it (pytorch.python, else a Python with torch).
+  rigl-studio slurm <config> [--nodes N] [--time T] [--partition P] [--account A] [--set ...] [--out DIR]
+      Create the run directory and write an sbatch script (srun + torchrun, the pytorch
+      engine) beside it; prints how to submit it.
   rigl-studio resume <runDir>
       Continue a stopped or failed run from its last checkpoint.
   rigl-studio runs [DIR]
@@ -30,6 +34,7 @@ async function loadCommand(name: string): Promise<Command | undefined> {
     case 'train': return (await import('./train.js')).trainCommand;
     case 'resume': return (await import('./train.js')).resumeCommand;
     case 'runs': return (await import('./runs.js')).runsCommand;
+    case 'slurm': return (await import('./slurm.js')).slurmCommand;
     default: return undefined;
   }
 }
