@@ -29,7 +29,7 @@ export async function trainInEngineProcess(options: EngineProcessOptions): Promi
   const engine = pytorchEngine();
   const engineRun: EngineRun = { runDir: options.run.dir, resume: options.resume, maxSteps: options.maxSteps, cwd: options.cwd, env: process.env, python };
   let finalStatus: StatusEvent | undefined;
-  const exit = await new Promise<TrainerExit>((resolve, reject) => {
+  const exit = await new Promise<TrainerExit>((resolve) => {
     let trainer: TrainerProcess;
     try {
       trainer = new TrainerProcess(engine.launch(engineRun), (message) => {
@@ -38,7 +38,8 @@ export async function trainInEngineProcess(options: EngineProcessOptions): Promi
         options.onEvent(message.event);
       }, resolve);
     } catch (error) {
-      reject(error);
+      // Nothing could start (the package is missing): recorded like a process that failed to spawn.
+      resolve({ code: null, signal: null, stderrTail: [], spawnError: error instanceof Error ? error.message : String(error) });
       return;
     }
     options.stop.onRequest((reason) => trainer.send({ type: 'stop', reason }));
