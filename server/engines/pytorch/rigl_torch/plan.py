@@ -49,6 +49,9 @@ class FlopsRule:
     step_dense: float
     update_sparse: float
     update_dense: float
+    # Dense training's step: what the denseTrainFlops counter adds.
+    dense_sparse: float = 0.0
+    dense_dense: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class DataPlan:
     num_classes: int
     train_size: int
     test_size: int
+    # IDX datasets: the exact files (trainImages, trainLabels, testImages, testLabels), plain or gzip.
+    files: Optional[Dict[str, str]] = None
 
 
 @dataclass
@@ -137,6 +142,7 @@ def parse_plan(raw: Mapping[str, Any], source: str = "plan.json") -> Plan:
     rule = _require(raw, "flopsRule", source)
     step_rule = _require(rule, "step", f"{source} flopsRule")
     update_rule = rule.get("update", step_rule)
+    dense_rule = rule.get("dense", {"sparse": 0, "dense": 3})
     return Plan(
         run_id=str(_require(raw, "runId", source)),
         config=dict(_require(raw, "config", source)),
@@ -147,12 +153,14 @@ def parse_plan(raw: Mapping[str, Any], source: str = "plan.json") -> Plan:
             num_classes=int(_require(data, "numClasses", f"{source} data")),
             train_size=int(_require(data, "trainSize", f"{source} data")),
             test_size=int(_require(data, "testSize", f"{source} data")),
+            files={str(k): str(v) for k, v in data["files"].items()} if isinstance(data.get("files"), dict) else None,
         ),
         model=str(_require(raw, "model", source)),
         layers=layers,
         totals={k: float(v) for k, v in _require(raw, "totals", source).items()},
         schedule=schedule,
-        flops_rule=FlopsRule(float(step_rule["sparse"]), float(step_rule["dense"]), float(update_rule["sparse"]), float(update_rule["dense"])),
+        flops_rule=FlopsRule(float(step_rule["sparse"]), float(step_rule["dense"]), float(update_rule["sparse"]), float(update_rule["dense"]),
+                             float(dense_rule["sparse"]), float(dense_rule["dense"])),
     )
 
 

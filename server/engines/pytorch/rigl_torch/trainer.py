@@ -119,6 +119,7 @@ class Trainer:
             "layers": [{"name": l.name, "shape": l.shape, "params": l.params, "density": l.density} for l in plan.layers],
             "flopsDense": plan.totals.get("flopsDense", 0.0), "inferenceFlopsFactor": plan.totals.get("inferenceFlopsFactor", 1.0),
             "trainFlopsFactor": plan.totals.get("trainFlopsFactor", 1.0),
+            "schedule": {"deltaT": plan.schedule.delta_t, "endStep": plan.schedule.end_step, "updateSteps": [u.step for u in plan.schedule.mask_updates]},
         }
 
     # ------------------------------------------------------------------ set-up
@@ -143,14 +144,13 @@ class Trainer:
     def open_data(self) -> Data:
         plan = self.plan
         data = open_data(
-            plan.data.name, plan.data.path, plan.data.input_shape, plan.data.num_classes, plan.data.train_size, plan.data.test_size,
+            plan.data.name, plan.data.path, plan.data.files, plan.data.input_shape, plan.data.num_classes, plan.data.train_size, plan.data.test_size,
             int(plan.setting("training.seed", 0)), int(plan.setting("dataset.train_limit", 0)),
         )
         if list(data.input_shape) != list(plan.data.input_shape) or data.num_classes != plan.data.num_classes:
             raise TrainingFailure(f"{data.name}: the data is {data.input_shape} with {data.num_classes} classes but plan.json expects {plan.data.input_shape} with {plan.data.num_classes}")
-        batch = int(plan.setting("training.batch_size", 1))
-        if data.train.size < self.steps_per_epoch * batch:
-            raise TrainingFailure(f"{data.name}: {data.train.size} training examples cannot fill the plan's {self.steps_per_epoch} steps per epoch of batch {batch}")
+        if data.train.size != plan.data.train_size:
+            raise TrainingFailure(f"{data.name}: the data now has {data.train.size} training examples but plan.json was made for {plan.data.train_size}; start a new run")
         return data
 
     def train_on(self, runtime: Runtime, data: Data) -> Tuple[str, str]:
@@ -231,7 +231,7 @@ class Trainer:
                 f_sparse = sparse.sparse_flops()
                 a, b = (rule.update_sparse, rule.update_dense) if is_update else (rule.step_sparse, rule.step_dense)
                 self.train_flops += (a * f_sparse + b * flops_dense) * global_batch
-                self.dense_train_flops += 3 * flops_dense * global_batch
+                self.dense_train_flops += (rule.dense_sparse * f_sparse + rule.dense_dense * flops_dense) * global_batch
                 self.step = t
                 if is_update:
                     self.emit({**sparse.update_masks(t, optimizer), **self.clock()})
