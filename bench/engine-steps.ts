@@ -7,10 +7,10 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { resolveConfigText } from '../server/config/load.js';
-import { createRun } from '../server/runs/start.js';
+import { createRun } from '../server/rundir/start.js';
 import { train } from '../server/train/trainer.js';
 import type { RunEvent, TrainEvent } from '../server/protocol.js';
-import { writeTestPlan } from '../test/pytorch/plan-fixture.js';
+import { createTorchRun } from '../test/pytorch/plan-fixture.js';
 import { readEvents, runEngine } from '../test/pytorch/engine-process.js';
 
 interface Workload { model: string; batch: number; steps: number; logEvery: number; dataset: string }
@@ -46,17 +46,16 @@ function msPerStep(events: RunEvent[], batch: number): number {
 
 async function tfjsStep(w: Workload): Promise<number> {
   const config = configFor(w, 'wasm');
-  const run = createRun(mkdtempSync(join(tmpdir(), 'rigl-bench-tfjs-')), config);
+  const run = await createRun(mkdtempSync(join(tmpdir(), 'rigl-bench-tfjs-')), config);
   const events: RunEvent[] = [];
-  const summary = await train({ config, run, onEvent: (e) => events.push(e) });
+  const summary = await train({ run, onEvent: (e) => events.push(e) });
   if (summary.state !== 'completed') throw new Error(`tfjs ${w.model}: ${summary.state}: ${summary.message}`);
   return msPerStep(events, w.batch);
 }
 
 async function torchStep(w: Workload, threads: string): Promise<{ ms: number; engine: string }> {
   const config = configFor(w, 'auto');
-  const run = createRun(mkdtempSync(join(tmpdir(), 'rigl-bench-torch-')), config);
-  writeTestPlan(run, config);
+  const { run } = await createTorchRun(mkdtempSync(join(tmpdir(), 'rigl-bench-torch-')), config);
   const result = await runEngine(run.dir, { keepStdin: true, env: { OMP_NUM_THREADS: threads } });
   if (result.code !== 0) throw new Error(`pytorch ${w.model}: exit ${result.code}: ${result.stderr.trim().split('\n').pop()}`);
   const events = readEvents(run.dir);

@@ -7,9 +7,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { resolveConfigText } from '../../server/config/load.js';
-import { createRun } from '../../server/runs/start.js';
 import type { RunSummary, TrainEvent } from '../../server/protocol.js';
-import { writeTestPlan } from './plan-fixture.js';
+import { createTorchRun } from './plan-fixture.js';
 import { readEvents, readTrace, runEngine } from './engine-process.js';
 
 const config = () => resolveConfigText(`
@@ -21,13 +20,11 @@ training: { epochs: 1, batch_size: 16, log_every: 1, eval_batch_size: 64, optimi
 
 test('pytorch: 2 gloo ranks hold identical masks and match 1 process to 1e-4', async () => {
   const root = mkdtempSync(join(tmpdir(), 'rigl-torch-ddp-'));
-  const single = createRun(root, config());
-  writeTestPlan(single, config());
+  const { run: single } = await createTorchRun(root, config());
   const one = await runEngine(single.dir, { keepStdin: true });
   assert.equal(one.code, 0, one.stderr);
 
-  const double = createRun(root, config());
-  const plan = writeTestPlan(double, config(), { pytorch: { processes: 2 } });
+  const { run: double, plan } = await createTorchRun(root, config(), { pytorch: { processes: 2 } });
   const trace = join(double.dir, 'trace');
   const two = await runEngine(double.dir, { keepStdin: true, env: { RIGL_TORCH_TRACE: trace } });
   assert.equal(two.code, 0, two.stderr);

@@ -3,14 +3,14 @@
 // each exits non-zero with the reason as stderr's last line, and stop on end of stdin checkpoints.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { resolveConfigText } from '../../server/config/load.js';
-import { createRun } from '../../server/runs/start.js';
 import type { RunSummary } from '../../server/protocol.js';
-import { writeTestPlan } from './plan-fixture.js';
+import { createTorchRun } from './plan-fixture.js';
 import { readEvents, runEngine } from './engine-process.js';
+import { writeCifarFolder } from './data-fixtures.js';
 
 const lastLine = (text: string) => text.trim().split('\n').pop() ?? '';
 const summaryOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as RunSummary;
@@ -22,8 +22,7 @@ dataset: { name: synthetic, synthetic_size: 128 }
 sparsity: { method: rigl, sparsity: 0.5 }
 training: { epochs: 1, batch_size: 8, log_every: 2, optimizer: { lr: 1.0e+30, momentum: 0 } }
 `, 'nan.rigl.yaml');
-  const run = createRun(mkdtempSync(join(tmpdir(), 'rigl-torch-nan-')), config);
-  writeTestPlan(run, config);
+  const { run } = await createTorchRun(mkdtempSync(join(tmpdir(), 'rigl-torch-nan-')), config);
   const result = await runEngine(run.dir, { keepStdin: true });
   assert.equal(result.code, 1);
   const summary = summaryOf(run.dir);
@@ -33,20 +32,21 @@ training: { epochs: 1, batch_size: 8, log_every: 2, optimizer: { lr: 1.0e+30, mo
   assert.equal(readEvents(run.dir).filter((e) => e.type === 'train').length, 0, 'no non-finite loss is reported as a metric');
 });
 
-test('pytorch: unreadable data fails the run with the reason', async () => {
+test('pytorch: data damaged after the run was planned fails the run with the reason', async () => {
+  const folder = writeCifarFolder(mkdtempSync(join(tmpdir(), 'rigl-torch-cifar-')), 16, 8);
   const config = resolveConfigText(`
 model: resnet20
-dataset: { name: cifar10, path: /nonexistent/cifar }
+dataset: { name: cifar10, path: ${folder} }
 sparsity: { method: static, sparsity: 0.5 }
 training: { epochs: 1, batch_size: 8 }
 `, 'bad-data.rigl.yaml');
-  const run = createRun(mkdtempSync(join(tmpdir(), 'rigl-torch-data-')), config);
-  writeTestPlan(run, config);
+  const { run } = await createTorchRun(mkdtempSync(join(tmpdir(), 'rigl-torch-data-')), config);
+  truncateSync(join(folder, 'data_batch_3.bin'), 100);
   const result = await runEngine(run.dir, { keepStdin: true });
   assert.equal(result.code, 1);
   const summary = summaryOf(run.dir);
   assert.equal(summary.state, 'failed');
-  assert.match(summary.message ?? '', /CIFAR-10: \/nonexistent\/cifar\/data_batch_1\.bin/);
+  assert.match(summary.message ?? '', /CIFAR-10: .*data_batch_3\.bin is 100 bytes, not a whole number of 3073-byte records/);
   assert.match(lastLine(result.stderr), /^rigl_torch: .*CIFAR-10/);
   assert.match(readFileSync(run.path('log'), 'utf8'), /failed: /);
 });
@@ -65,8 +65,7 @@ dataset: { name: synthetic, synthetic_size: 256 }
 sparsity: { method: set, sparsity: 0.8, update: { delta_t: 3 } }
 training: { epochs: 2, batch_size: 8, log_every: 1 }
 `, 'eof.rigl.yaml');
-  const run = createRun(mkdtempSync(join(tmpdir(), 'rigl-torch-eof-')), config);
-  writeTestPlan(run, config);
+  const { run } = await createTorchRun(mkdtempSync(join(tmpdir(), 'rigl-torch-eof-')), config);
   const result = await runEngine(run.dir, { keepStdin: false });
   assert.equal(result.code, 0, result.stderr);
   const summary = summaryOf(run.dir);

@@ -7,10 +7,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { resolveConfigText } from '../../server/config/load.js';
-import { createRun } from '../../server/runs/start.js';
 import type { MaskEvent, RunSummary, StatusEvent } from '../../server/protocol.js';
-import { writeTestPlan } from './plan-fixture.js';
+import { createTorchRun } from './plan-fixture.js';
 import { readEvents, readTrace, runEngine } from './engine-process.js';
+import { RunSchemas } from '../../server/rundir/schemas.js';
+
+const schemas = new RunSchemas();
 
 export const tinyConfig = (method: string, extra: string[] = []) => resolveConfigText(`
 model: lenet-300-100
@@ -22,8 +24,7 @@ training: { epochs: 2, batch_size: 8, log_every: 4, eval_batch_size: 64, optimiz
 for (const method of ['rigl', 'set', 'snfs', 'static', 'gmp', 'dense'] as const) {
   test(`pytorch ${method}: planned nonzeros at every update, zeros stay zero, events written`, async () => {
     const config = tinyConfig(method);
-    const run = createRun(mkdtempSync(join(tmpdir(), 'rigl-torch-')), config);
-    const plan = writeTestPlan(run, config);
+    const { run, plan } = await createTorchRun(mkdtempSync(join(tmpdir(), 'rigl-torch-')), config);
     const trace = join(run.dir, 'trace');
     const result = await runEngine(run.dir, { env: { RIGL_TORCH_TRACE: trace }, keepStdin: true, onMessage: () => undefined });
     assert.equal(result.code, 0, result.stderr);
@@ -37,6 +38,9 @@ for (const method of ['rigl', 'set', 'snfs', 'static', 'gmp', 'dense'] as const)
     const states = events.filter((e): e is StatusEvent => e.type === 'status').map((e) => e.state);
     assert.deepEqual(states, ['starting', 'running', 'completed']);
     assert.ok(events.some((e) => e.type === 'train') && events.some((e) => e.type === 'eval'));
+    assert.deepEqual(schemas.checkRunDirectory(run.dir), [], 'plan.json, summary.json and events.jsonl match the generated schemas');
+    const running = events.find((e): e is StatusEvent => e.type === 'status' && e.state === 'running')!;
+    assert.deepEqual(running.info?.schedule?.updateSteps, plan.schedule.maskUpdates.map((u) => u.step));
     const steps = readTrace(trace);
     assert.equal(steps.length, plan.schedule.totalSteps);
     for (const record of steps) {

@@ -6,9 +6,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { resolveConfigText } from '../../server/config/load.js';
-import { createRun } from '../../server/runs/start.js';
 import type { MaskEvent, RunEvent, RunSummary, TrainEvent } from '../../server/protocol.js';
-import { writeTestPlan } from './plan-fixture.js';
+import { createTorchRun } from './plan-fixture.js';
 import { readEvents, readTrace, runEngine } from './engine-process.js';
 
 const config = () => resolveConfigText(`
@@ -24,14 +23,12 @@ const maskEvents = (events: RunEvent[]) => withoutTime(events.filter((e): e is M
 
 test('pytorch: stop mid-epoch on a stop command, resume, identical losses and masks', async () => {
   const root = mkdtempSync(join(tmpdir(), 'rigl-torch-resume-'));
-  const straight = createRun(root, config());
-  writeTestPlan(straight, config());
+  const { run: straight } = await createTorchRun(root, config());
   const straightTrace = join(straight.dir, 'trace');
   const full = await runEngine(straight.dir, { keepStdin: true, env: { RIGL_TORCH_TRACE: straightTrace } });
   assert.equal(full.code, 0, full.stderr);
 
-  const broken = createRun(root, config());
-  const plan = writeTestPlan(broken, config());
+  const { run: broken, plan } = await createTorchRun(root, config());
   const brokenTrace = join(broken.dir, 'trace');
   let asked = false;
   const first = await runEngine(broken.dir, {

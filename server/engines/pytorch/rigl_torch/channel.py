@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sys
 import threading
 from types import FrameType
 from typing import Any, Dict, Optional, TextIO
@@ -71,22 +70,34 @@ class Channel:
         self.send({"type": "log", "runId": self.run_id, "line": line})
 
 
-def listen_for_commands(stop: StopFlag, stream: TextIO = sys.stdin) -> threading.Thread:
-    """Reads TrainerCommand lines on a daemon thread; 'stop' or end of input request a stop."""
+def listen_for_commands(stop: StopFlag, fd: int = 0) -> threading.Thread:
+    """Reads TrainerCommand lines on a daemon thread; 'stop' or end of input request a stop.
+
+    It reads the raw descriptor, not sys.stdin: a DataLoader worker forked while this thread
+    waits would otherwise inherit sys.stdin's buffer lock held and hang closing its stdin.
+    """
+
+    def handle(line: bytes) -> None:
+        try:
+            command = json.loads(line.decode("utf-8"))
+        except ValueError:
+            return
+        if isinstance(command, dict) and command.get("type") == "stop":
+            stop.request(str(command.get("reason") or "stop requested"))
 
     def read() -> None:
+        pending = b""
         try:
-            for line in stream:
-                line = line.strip()
-                if not line:
-                    continue
-                try:
-                    command = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(command, dict) and command.get("type") == "stop":
-                    stop.request(str(command.get("reason") or "stop requested"))
-        except (OSError, ValueError):
+            while True:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    break
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                for line in lines:
+                    if line.strip():
+                        handle(line)
+        except OSError:
             pass
         stop.request("the server closed the channel (end of stdin)")
 

@@ -1,0 +1,36 @@
+// Small on-disk datasets in the real formats for the PyTorch engine's data tests: CIFAR-10 binary
+// records and an ImageNet-style folder of JPEGs (written with sharp).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+
+/** data_batch_1..5.bin with `perFile` records each and test_batch.bin with `test` records; labels cycle 0..9. */
+export function writeCifarFolder(folder: string, perFile: number, test: number): string {
+  const records = (count: number, offset: number) => {
+    const bytes = Buffer.alloc(count * 3073);
+    for (let r = 0; r < count; r++) {
+      const label = (offset + r) % 10;
+      bytes[r * 3073] = label;
+      // Each class a different brightness, so the classes are learnable.
+      bytes.fill(20 + 20 * label, r * 3073 + 1, (r + 1) * 3073);
+    }
+    return bytes;
+  };
+  for (let i = 1; i <= 5; i++) writeFileSync(join(folder, `data_batch_${i}.bin`), records(perFile, i * perFile));
+  writeFileSync(join(folder, 'test_batch.bin'), records(test, 0));
+  return folder;
+}
+
+/** train/<class>/*.JPEG and val/<class>/*.JPEG with `perClass` images of 40×48 pixels per class. */
+export async function writeImageFolder(folder: string, classes: string[], perClass: number): Promise<string> {
+  for (const split of ['train', 'val']) {
+    for (const [c, name] of classes.entries()) {
+      mkdirSync(join(folder, split, name), { recursive: true });
+      for (let i = 0; i < perClass; i++) {
+        const shade = 40 + 80 * c + 5 * i;
+        await sharp({ create: { width: 48, height: 40, channels: 3, background: { r: shade, g: 255 - shade, b: 128 } } }).jpeg().toFile(join(folder, split, name, `img${i}.JPEG`));
+      }
+    }
+  }
+  return folder;
+}
