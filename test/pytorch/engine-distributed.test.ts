@@ -3,7 +3,7 @@
 // same global batch to 1e-4; only rank 0 writes the run directory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { resolveConfigText } from '../../server/config/load.js';
@@ -56,4 +56,28 @@ test('pytorch: 2 gloo ranks hold identical masks and match 1 process to 1e-4', a
   // Only rank 0 writes: one status sequence, one event per step.
   const states = readEvents(double.dir).filter((e) => e.type === 'status').map((e) => (e as { state: string }).state);
   assert.deepEqual(states, ['starting', 'running', 'completed']);
+});
+
+test('pytorch: a stop command reaches both ranks, which end on the same step with one checkpoint', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'rigl-torch-ddp-stop-'));
+  const { run, plan } = await createTorchRun(root, config(), { pytorch: { processes: 2 } });
+  const trace = join(run.dir, 'trace');
+  let asked = false;
+  const result = await runEngine(run.dir, {
+    keepStdin: true, env: { RIGL_TORCH_TRACE: trace },
+    onMessage: (message, send) => {
+      if (!asked && message.type === 'event' && message.event.type === 'train' && message.event.step >= 5) {
+        asked = true;
+        send({ type: 'stop', reason: 'test' });
+      }
+    },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const summary = JSON.parse(readFileSync(run.path('summary'), 'utf8')) as RunSummary;
+  assert.equal(summary.state, 'stopped', summary.message);
+  assert.ok(summary.step < plan.schedule.totalSteps);
+  assert.equal(readTrace(trace, 0).pop()?.step, summary.step, 'rank 0 ended on the stop step');
+  assert.equal(readTrace(trace, 1).pop()?.step, summary.step, 'rank 1 ended on the same step');
+  const checkpoints = readdirSync(join(run.dir, 'checkpoints')).filter((f) => f.endsWith('.pt'));
+  assert.deepEqual(checkpoints, [`step-${String(summary.step).padStart(8, '0')}.pt`]);
 });
