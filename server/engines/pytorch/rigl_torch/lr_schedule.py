@@ -59,7 +59,7 @@ class LrSchedule:
         epochs = self.total_steps / self.steps_per_epoch
         warmup = self.warmup_epochs * self.multiplier
         if epoch < warmup:
-            return self.base_lr * (epoch + 1) / warmup
+            return self.base_lr * min(1.0, (epoch + 1) / warmup)
         if self.kind == "constant":
             return self.base_lr
         if self.kind == "cosine":
