@@ -2,11 +2,18 @@
 // PYTHONPATH on server/engines/pytorch, JSON lines read from fd 3, commands written on stdin.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { RunEvent, TrainerMessage } from '../../server/protocol.js';
 
 export const PYTHON = process.env.RIGL_TEST_PYTHON ?? '/usr/bin/python3';
-export const ENGINE_PATH = resolve(__dirname, '..', '..', '..', 'server', 'engines', 'pytorch');
+/** server/engines/pytorch of this clone, found upwards from the bundle (dist/test/pytorch or dist/bench). */
+export const ENGINE_PATH = ((): string => {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'server', 'engines', 'pytorch');
+    if (existsSync(join(candidate, 'rigl_torch', '__main__.py'))) return candidate;
+  }
+  throw new Error(`no server/engines/pytorch above ${__dirname}`);
+})();
 
 export interface EngineResult {
   code: number | null;
