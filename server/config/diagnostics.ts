@@ -6,6 +6,7 @@ import type { ConfigProblem, Severity } from './problems.js';
 import type { ConfigEnvironment } from './environment.js';
 import { createValidationContext, runSemanticValidators } from './validators/index.js';
 import { toLspRange } from './lsp-range.js';
+import { hasSweep, sweepProblems } from './sweep.js';
 
 export const DIAGNOSTIC_SOURCE = 'rigl';
 
@@ -21,6 +22,7 @@ export function configProblems(text: string, env: ConfigEnvironment, analysis: C
   const problems = [...analysis.problems];
   if (analysis.config) problems.push(...runSemanticValidators(createValidationContext(text, analysis.doc, analysis.config, env)));
   else if (analysis.partial) problems.push(...runSemanticValidators(createValidationContext(text, analysis.doc, analysis.partial.config, env, analysis.partial.invalid)));
+  if (analysis.config && hasSweep(analysis.raw)) problems.push(...sweepProblems(analysis.doc, analysis.raw, env));
   // Stable sort: problems at the same place keep the order of the checks.
   return problems.sort((a, b) => a.range[0] - b.range[0]);
 }

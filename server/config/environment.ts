@@ -39,3 +39,6 @@ export interface InterpreterStatus {
   error?: string;
 }
 
+
+/** For features that must not depend on the file system (code lens, sweep checks): dataset paths count as present. */
+export const OFFLINE_ENVIRONMENT: ConfigEnvironment = { fileExists: () => true };

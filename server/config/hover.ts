@@ -13,6 +13,7 @@ import { buildPlan, type Plan } from '../sparse/plan.js';
 import { matchOverride } from '../sparse/distribution.js';
 import type { RiglConfig } from './types.js';
 import type { ConfigEnvironment, InterpreterStatus } from './environment.js';
+import { hasSweep, sweepSummaryLine } from './sweep.js';
 
 /** Keys whose hover shows the per-layer plan: those that change the layers' densities. */
 const PLAN_KEYS = new Set(['model', 'sparsity', ...['method', 'sparsity', 'distribution', 'erk_power', 'dense_first_layer', 'dense_last_layer'].map((key) => `sparsity.${key}`)]);
@@ -66,6 +67,11 @@ export function hover(text: string, position: Position, env?: ConfigEnvironment)
     const { config } = analyzeConfigText(text);
     const status = config ? env.python(config.pytorch.python) : undefined;
     if (status) sections.push(interpreterMarkdown(status));
+  }
+  if (path[0] === 'sweep') {
+    const { raw } = analyzeConfigText(text);
+    const line = hasSweep(raw) ? sweepSummaryLine(raw) : undefined;
+    if (line) sections.push(`**${line}**`);
   }
   return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') }, range: toLspRange(text, context.wordRange) };
 }

@@ -4,9 +4,11 @@ import type { CodeLens } from 'vscode-languageserver-types';
 import { analyzeConfigText } from './resolve.js';
 import { createValidationContext, runSemanticValidators } from './validators/index.js';
 import { planSummaryLine } from './plan-summary.js';
+import { OFFLINE_ENVIRONMENT } from './environment.js';
+import { hasSweep, sweepSummaryLine } from './sweep.js';
+import { keyRange } from './resolve.js';
+import { toLspRange } from './lsp-range.js';
 
-// The lens must not depend on the file system: dataset paths count as present here.
-const OFFLINE_ENVIRONMENT = { fileExists: () => true };
 
 export function codeLenses(text: string): CodeLens[] {
   const analysis = analyzeConfigText(text);
@@ -25,5 +27,12 @@ export function codeLenses(text: string): CodeLens[] {
     return [];
   }
   const top = { line: 0, character: 0 };
-  return [{ range: { start: top, end: top }, command: { title, command: '' } }];
+  const lenses: CodeLens[] = [{ range: { start: top, end: top }, command: { title, command: '' } }];
+  // A sweep's totals sit on its own key: how many runs it starts and what they cost.
+  const sweepLine = hasSweep(analysis.raw) ? sweepSummaryLine(analysis.raw) : undefined;
+  if (sweepLine) {
+    const start = toLspRange(text, keyRange(analysis.doc, ['sweep'])).start;
+    lenses.push({ range: { start, end: start }, command: { title: sweepLine, command: '' } });
+  }
+  return lenses;
 }

@@ -22,7 +22,10 @@ export type ProblemCode =
   | 'torch-missing'
   | 'cuda-unavailable'
   | 'processes-exceed-gpus'
-  | 'bf16-unsupported';
+  | 'bf16-unsupported'
+  | 'grid-key-unknown'
+  | 'grid-value-invalid'
+  | 'grid-point-invalid';
 
 export type Severity = 'error' | 'warning' | 'info';
 

@@ -83,6 +83,8 @@ function removeAt(target: unknown, path: readonly (string | number)[]): void {
 /** Fill every default of the schema, then the defaults that depend on other values. */
 export function resolveDefaults(raw: Record<string, unknown>): RiglConfig {
   const filled = fillDefaults(RIGL_CONFIG_SCHEMA, structuredClone(raw)) as Record<string, any>;
+  // A run's config never holds a sweep: the sweep section describes many runs (server/sweeps/).
+  delete filled.sweep;
   const sparsity = filled.sparsity;
   if (sparsity.dense_first_layer === undefined) sparsity.dense_first_layer = sparsity.distribution === 'uniform';
   if (filled.name === undefined) filled.name = `${filled.model}-${filled.dataset.name}-${sparsity.method}`;

@@ -15,6 +15,7 @@ export interface SchemaNode {
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
   minLength?: number;
+  minItems?: number;
   properties?: Record<string, SchemaNode>;
   required?: string[];
   additionalProperties?: boolean | SchemaNode;
@@ -176,6 +177,18 @@ export const RIGL_CONFIG_SCHEMA: SchemaNode = {
         channels_last: { type: 'boolean', default: true, description: 'CUDA only: channels-last memory format for convolutions (faster with tensor cores).' },
         workers: { type: 'integer', minimum: 0, description: 'DataLoader worker processes per rank (ImageNet decoding). Default: CPUs per rank − 1, at most 8.' },
         compile: { type: 'boolean', default: false, description: 'torch.compile the model (PyTorch 2.x; ignored where unavailable).' },
+      },
+    },
+    sweep: {
+      type: 'object', additionalProperties: false,
+      description: 'A sweep: this config trained once per grid point and seed (`rigl-studio sweep`, *RigL: Start Sweep*). Training the file as a single run ignores this section.',
+      properties: {
+        grid: {
+          type: 'object', default: {},
+          description: 'Key paths of this config (`sparsity.sparsity`, `sparsity.method`) → the values to try; every combination is one grid point.',
+          additionalProperties: { type: 'array', minItems: 1, description: 'The values of this key, one grid point each.' },
+        },
+        seeds: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 0 }, description: 'Values of training.seed: every grid point runs once per seed (mean ± std in the results). Default: the config\'s seed.' },
       },
     },
   },

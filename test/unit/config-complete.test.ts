@@ -31,8 +31,8 @@ function itemAt(marked: string, label: string): { item: CompletionItem; text: st
 const HEAD = 'model: lenet-300-100\ndataset:\n  name: mnist\n';
 
 test('top-level keys: those not yet written', () => {
-  assert.deepEqual(labels(`${HEAD}|`), ['name', 'sparsity', 'training', 'reference', 'backend', 'engine', 'pytorch']);
-  assert.deepEqual(labels('|'), ['name', 'model', 'dataset', 'sparsity', 'training', 'reference', 'backend', 'engine', 'pytorch']);
+  assert.deepEqual(labels(`${HEAD}|`), ['name', 'sparsity', 'training', 'reference', 'backend', 'engine', 'pytorch', 'sweep']);
+  assert.deepEqual(labels('|'), ['name', 'model', 'dataset', 'sparsity', 'training', 'reference', 'backend', 'engine', 'pytorch', 'sweep']);
 });
 
 test('nested keys come from the mapping the indentation puts the cursor in', () => {
