@@ -235,6 +235,8 @@ export interface RunListItem {
   /** The published top-1 the run's config names under `reference:`. */
   referenceTop1?: number;
   updatedAt: number;
+  /** The sweep folder the run belongs to (its id is then `sweep/run`). */
+  sweep?: string;
 }
 
 export namespace StartRunRequest {

@@ -16,6 +16,16 @@ Usage:
   rigl-studio slurm <config> [--nodes N] [--time T] [--partition P] [--account A] [--set ...] [--out DIR]
       Create the run directory and write an sbatch script (srun + torchrun, the pytorch
       engine) beside it; prints how to submit it.
+  rigl-studio train --run <runDir> [--max-steps N]
+      Train a run directory made beforehand (a sweep's run): from its checkpoint if it has one.
+  rigl-studio sweep <config> [--grid key=v1,v2 ...] [--seeds 0,1] [--out DIR] [--parallel N] [--max-steps N]
+      Train every grid point × seed of the config's sweep: section here, through a queue of N at once;
+      running it again skips completed runs and resumes stopped, failed or killed ones.
+  rigl-studio sweep <config> --slurm [--partition P] [--gpus-per-run N] [--time HH:MM] [--cpus-per-run N]
+                    [--mem 16G] [--account A] [--max-parallel N] [--no-submit]
+      Write one sbatch job array (a task per unfinished run) into the sweep folder and submit it.
+  rigl-studio results <sweepDir> [--json | --csv | --markdown]
+      The sweep's table: final and best top-1 (mean ± std over seeds), sparsity, FLOPs, reference.
   rigl-studio resume <runDir>
       Continue a stopped or failed run from its last checkpoint.
   rigl-studio runs [DIR]
@@ -35,6 +45,8 @@ async function loadCommand(name: string): Promise<Command | undefined> {
     case 'resume': return (await import('./train.js')).resumeCommand;
     case 'runs': return (await import('./runs.js')).runsCommand;
     case 'slurm': return (await import('./slurm.js')).slurmCommand;
+    case 'sweep': return (await import('./sweep.js')).sweepCommand;
+    case 'results': return (await import('./results.js')).resultsCommand;
     default: return undefined;
   }
 }

@@ -1,13 +1,14 @@
 // `rigl-studio train` and `rigl-studio resume`: headless training (tfjs in this process, pytorch in
 // its engine process through the run seam), with progress,
 // graceful SIGINT/SIGTERM (finish the step, checkpoint, state `stopped`), and a final report.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadConfigFile } from '../config/load.js';
 import type { RiglConfig } from '../config/types.js';
 import type { RunEvent, RunSummary } from '../protocol.js';
 import { trainInEngineProcess } from './engine-process.js';
 import { createRun, openRunForResume } from '../rundir/start.js';
-import type { RunDirectory } from '../rundir/store.js';
+import { RunDirectory } from '../rundir/store.js';
 import { StopSignal, train } from '../train/trainer.js';
 import { parseCommandArgs, UsageError, type CommandContext } from './args.js';
 import { percent } from './format.js';
@@ -18,7 +19,9 @@ export async function trainCommand(args: string[], context: CommandContext): Pro
     set: { type: 'string', multiple: true, default: [] },
     out: { type: 'string', default: 'runs' },
     'max-steps': { type: 'string' },
+    run: { type: 'string' },
   });
+  if (values.run !== undefined) return trainRunDirectory(values.run as string, positionals, values['max-steps'], context);
   if (positionals.length !== 1) throw new UsageError('rigl-studio train: expected exactly one config file, e.g. rigl-studio train examples/mnist-lenet300-rigl.rigl.yaml');
   const maxSteps = parseMaxSteps(values['max-steps']);
   const config = loadConfigFile(resolve(context.cwd, positionals[0]), values.set as string[], positionals[0]);
@@ -35,6 +38,19 @@ export async function resumeCommand(args: string[], context: CommandContext): Pr
   // --max-steps counts all steps of the run; one at or below the checkpoint would train nothing.
   if (maxSteps !== undefined && maxSteps <= done) throw new UsageError(`--max-steps ${maxSteps}: the run is already at step ${done}; give a larger total`);
   return trainWithProgress(run, config, true, maxSteps, context);
+}
+
+/** `train --run DIR`: a run directory made beforehand (a sweep's run, a SLURM array task); a completed one has nothing to do. */
+async function trainRunDirectory(dir: string, positionals: string[], maxStepsText: string | boolean | undefined, context: CommandContext): Promise<number> {
+  if (positionals.length > 0) throw new UsageError('rigl-studio train --run DIR: the run directory holds its config; give no config file');
+  const run = new RunDirectory(resolve(context.cwd, dir));
+  if (run.readSummary()?.state === 'completed') {
+    context.stdout.write(`${run.dir}: already completed; nothing to train\n`);
+    return 0;
+  }
+  await openRunForResume(run.dir, context.cwd);
+  const hasCheckpoint = existsSync(join(run.path('checkpoints'), 'latest.json'));
+  return trainWithProgress(run, hasCheckpoint, parseMaxSteps(maxStepsText), context);
 }
 
 function parseMaxSteps(value: string | boolean | undefined): number | undefined {

@@ -12,10 +12,11 @@ import { isFinalState, isProcessAlive, RunDirectory } from './store.js';
  * Opens the dataset's facts first (a missing dataset refuses the run before any folder exists),
  * then writes config.yaml and plan.json. `cwd` resolves relative dataset paths.
  */
-export async function createRun(outputRoot: string, config: RiglConfig, cwd?: string): Promise<RunDirectory> {
+export async function createRun(outputRoot: string, config: RiglConfig, cwd?: string, runId?: string): Promise<RunDirectory> {
   const data = await describeRunData(config, cwd);
   const header = `# The resolved configuration of this run: every default filled in.\n`;
-  const run = RunDirectory.create(outputRoot, config.name, header + stringify(config));
+  // `runId` fixes the folder name (a sweep's runs); otherwise a new one is made from the config's name.
+  const run = RunDirectory.create(outputRoot, config.name, header + stringify(config), runId);
   writePlanFile(run.path('plan'), runPlanOf(run.runId, config, data));
   return run;
 }
@@ -29,8 +30,9 @@ export async function ensureRunPlan(run: RunDirectory, cwd?: string): Promise<Ru
   return plan;
 }
 
-export async function openRunForResume(dir: string, cwd?: string): Promise<{ run: RunDirectory; config: RiglConfig; plan: RunPlan; summary?: RunSummary }> {
-  const run = new RunDirectory(dir);
+/** `runId`: the id the run is known by (a sweep's `sweep/run`); default the folder name. */
+export async function openRunForResume(dir: string, cwd?: string, runId?: string): Promise<{ run: RunDirectory; config: RiglConfig; plan: RunPlan; summary?: RunSummary }> {
+  const run = new RunDirectory(dir, runId);
   if (!run.exists()) throw new ConfigError(`${dir}: not a run directory (no config.yaml)`);
   const summary = run.readSummary();
   if (summary?.state === 'completed') throw new ConfigError(`${dir}: the run already completed; nothing to resume`);

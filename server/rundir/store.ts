@@ -1,13 +1,15 @@
 // The run directory (docs/engines.md): config.yaml, plan.json, events.jsonl, summary.json,
 // checkpoints/, trainer.log. Creating, appending, reading back and listing runs, past ones included.
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parse } from 'yaml';
 import { writeFileAtomic } from './atomic.js';
 import { FINAL_STATES, type RunEvent, type RunListItem, type RunState, type RunSummary } from '../protocol.js';
 
 export const RUN_FILES = { config: 'config.yaml', plan: 'plan.json', events: 'events.jsonl', summary: 'summary.json', log: 'trainer.log', checkpoints: 'checkpoints' } as const;
+/** A folder of the runs root holding this file is a sweep: its runs are its sub-folders (server/sweeps/). */
+export const SWEEP_FILE = 'sweep.json';
 
 /** A filesystem-safe run id: name, local time and a short random suffix (two runs in one second differ). */
 export function newRunId(name: string, now = new Date()): string {
@@ -24,8 +26,8 @@ export class RunDirectory {
     this.dir = resolve(dir);
   }
 
-  static create(outputRoot: string, name: string, configText: string): RunDirectory {
-    const runId = newRunId(name);
+  /** A new run directory; `runId` fixes its folder name (a sweep's runs), else one is made from the name. */
+  static create(outputRoot: string, name: string, configText: string, runId = newRunId(name)): RunDirectory {
     const run = new RunDirectory(join(outputRoot, runId), runId);
     mkdirSync(join(run.dir, RUN_FILES.checkpoints), { recursive: true });
     writeFileAtomic(run.path('config'), configText);
@@ -129,14 +131,32 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-/** Every run under a runs folder, newest first. A missing folder is an empty list. */
+/**
+ * Every run under a runs folder, newest first, the runs of its sweep folders included (their ids
+ * are `sweep/run`, and they carry `sweep`). A missing folder is an empty list.
+ */
 export function listRuns(outputRoot: string): RunListItem[] {
   if (!existsSync(outputRoot)) return [];
   const items: RunListItem[] = [];
   for (const entry of readdirSync(outputRoot, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
-    const item = new RunDirectory(join(outputRoot, entry.name), entry.name).listItem();
+    const dir = join(outputRoot, entry.name);
+    if (existsSync(join(dir, SWEEP_FILE))) {
+      for (const run of listRunsIn(dir)) items.push({ ...run, runId: `${entry.name}/${basename(run.dir)}`, sweep: entry.name });
+      continue;
+    }
+    const item = new RunDirectory(dir, entry.name).listItem();
     if (item) items.push(item);
   }
   return items.sort((a, b) => b.updatedAt - a.updatedAt);
+}
+
+function listRunsIn(folder: string): RunListItem[] {
+  const items: RunListItem[] = [];
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const item = new RunDirectory(join(folder, entry.name), entry.name).listItem();
+    if (item) items.push(item);
+  }
+  return items;
 }

@@ -1,7 +1,7 @@
 // The run lifecycle for the language server: start (or queue) trainer processes, stop them (kill
 // after a timeout), resume, detect crashes, relay their events in batches, list runs on disk.
 import { existsSync, mkdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { resolveConfigText } from '../config/load.js';
 import type { RiglConfig } from '../config/types.js';
 import { errorMessage } from '../errors.js';
@@ -174,7 +174,7 @@ export class RunManager {
     const dir = this.runDir(runId);
     const live = this.active.get(runId);
     if (live) throw new Error(`run ${runId} is already ${live.state}`);
-    const { run, config } = await openRunForResume(dir, this.cwd);
+    const { run, config } = await openRunForResume(dir, this.cwd, runId);
     const hasCheckpoint = existsSync(join(run.path('checkpoints'), 'latest.json'));
     const managed = this.admit(run, config, hasCheckpoint, options.maxSteps, await this.pythonFor(config));
     return { runId: managed.runId, dir: run.dir, queued: managed.state === 'queued' };
@@ -206,7 +206,7 @@ export class RunManager {
   /** Every run on disk, newest first, with live states (queued, starting, running, stopping) overlaid. */
   list(): RunListItem[] {
     return listRuns(this.root).map((item) => {
-      const managed = this.active.get(basename(item.dir));
+      const managed = this.active.get(item.runId);
       if (!managed) return item;
       return { ...item, state: managed.state, step: Math.max(item.step, managed.step), totalSteps: managed.totalSteps || item.totalSteps };
     });
@@ -440,10 +440,11 @@ export class RunManager {
     this.masks.flush(runId);
   }
 
-  /** A run id from a client names a folder directly under the runs root, nothing else. */
+  /** A run id from a client names a folder directly under the runs root, or `sweep/run` one level down; nothing else. */
   private runDir(runId: string): string {
-    if (!/^[A-Za-z0-9._-]+$/.test(runId) || runId === '.' || runId === '..') throw new Error(`invalid run id: ${JSON.stringify(runId)}`);
-    return join(this.root, runId);
+    const parts = runId.split('/');
+    if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)?$/.test(runId) || parts.some((part) => part === '.' || part === '..')) throw new Error(`invalid run id: ${JSON.stringify(runId)}`);
+    return join(this.root, ...parts);
   }
 
   private assertOpen(): void {
