@@ -93,7 +93,7 @@ test('completion offers the dataset names after `name:` and the missing top-leve
   const values = labels(await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 2, character: 8 } }));
   for (const name of ['mnist', 'fashion-mnist', 'cifar10', 'imagenet', 'synthetic']) assert.ok(values.includes(name), `${name} in ${values.join(', ')}`);
   const keys = labels(await server.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 3, character: 0 } }));
-  assert.deepEqual(keys, ['name', 'sparsity', 'training', 'reference', 'backend', 'engine', 'pytorch']);
+  assert.deepEqual(keys, ['name', 'sparsity', 'training', 'reference', 'backend', 'engine', 'pytorch', 'sweep']);
 });
 
 test('hover on a key shows its documentation; on `sparsity:` the per-layer plan', async () => {
