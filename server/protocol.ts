@@ -269,6 +269,78 @@ export namespace RunHistoryRequest {
   export const type = new RequestType<{ runId: string }, { events: RunEvent[]; summary?: RunSummary }, void>(method);
 }
 
+export namespace StartSweepRequest {
+  export const method = 'rigl/startSweep';
+  /**
+   * Start a config's sweep (its `sweep:` section) in the runs directory: every unfinished run is
+   * started or resumed through the queue; completed ones are skipped. Answers at once.
+   */
+  export const type = new RequestType<{ uri: string; text?: string }, { sweepId: string; dir: string; runs: number; started: string[]; skipped: number }, void>(method);
+}
+
+export namespace SweepResultsRequest {
+  export const method = 'rigl/sweepResults';
+  /** A sweep's table (one row per grid point) and its runs' states; the sweep view asks again as runs progress. */
+  export const type = new RequestType<{ sweepId: string }, SweepResultsPayload, void>(method);
+}
+
+/** Mean and sample standard deviation (n − 1; 0 for one value) over a grid point's seeds. */
+export interface SweepStat {
+  mean: number;
+  std: number;
+  n: number;
+}
+
+/** One grid point of a sweep: its values and its runs' results over seeds. */
+export interface SweepRow {
+  pointIndex: number;
+  values: Record<string, unknown>;
+  label: string;
+  method: string;
+  /** The configured target sparsity of the point. */
+  targetSparsity: number;
+  runs: number;
+  completed: number;
+  finalTop1?: SweepStat;
+  bestTop1?: SweepStat;
+  /** Effective (measured) global sparsity. */
+  sparsity?: SweepStat;
+  /** Measured where the runs logged them, else the plan's. */
+  inferenceFlopsFactor?: number;
+  trainFlopsFactor?: number;
+  reference?: { top1: number; source?: string };
+  /** Mean final top-1 minus the reference. */
+  difference?: number;
+}
+
+export interface SweepRunStatus {
+  runId: string;
+  pointIndex: number;
+  seed: number;
+  state: RunState;
+  /** Why the state is what it is, when the run directory alone does not say (SLURM). */
+  detail?: string;
+  step: number;
+  totalSteps: number;
+  finalTop1?: number;
+  bestTop1?: number;
+  sparsity?: number;
+  inferenceFlopsFactor?: number;
+  trainFlopsFactor?: number;
+}
+
+/** A sweep's results (server/sweeps/results.ts computes them; `results` prints them, the sweep view draws them). */
+export interface SweepResultsPayload {
+  sweepId: string;
+  name: string;
+  dir: string;
+  axes: { key: string; values: unknown[] }[];
+  seeds: number[];
+  rows: SweepRow[];
+  runs: SweepRunStatus[];
+  slurmJobId?: string;
+}
+
 export namespace RunStatusNotification {
   export const method = 'rigl/runStatus';
   /** A run changed state; tests and the extension wait on these. */

@@ -2,16 +2,12 @@
 // runs here through the run manager's queue, or write (and submit) one SLURM job array.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseDocument } from 'yaml';
-import { ConfigError, formatProblem, readConfigFile } from '../config/load.js';
-import { configProblems } from '../config/diagnostics.js';
-import { analyzeConfigText } from '../config/resolve.js';
+import { readConfigFile } from '../config/load.js';
 import type { StatusEvent } from '../protocol.js';
 import { RunManager } from '../runs/manager.js';
 import { isFinalState } from '../rundir/store.js';
-import { SWEEP_KEY } from '../sweeps/grid.js';
-import { parseGridOverride, parseSeeds, sweepGridOf } from '../sweeps/spec.js';
-import { prepareSweep, sweepFolderName, type PreparedSweep } from '../sweeps/prepare.js';
+import { openSweep } from '../sweeps/open.js';
+import type { PreparedSweep } from '../sweeps/prepare.js';
 import { submitLocal } from '../sweeps/local.js';
 import { submitSlurm, type SlurmOptions } from '../sweeps/slurm.js';
 import { readSweepResults } from '../sweeps/results.js';
@@ -39,33 +35,18 @@ export async function sweepCommand(args: string[], context: CommandContext): Pro
   if (positionals.length !== 1) throw new UsageError('rigl-studio sweep: expected exactly one config file, e.g. rigl-studio sweep examples/sweeps/mnist-lenet300-methods.rigl.yaml');
   const file = positionals[0];
   const text = readConfigFile(resolve(context.cwd, file), file);
-  const overridden = withGridOverrides(text, values.grid as string[], values.seeds as string | undefined);
-  const origin = overridden === text ? file : `${file} (with --grid/--seeds)`;
-  const errors = configProblems(overridden, { fileExists: (path) => existsSync(resolve(context.cwd, path)) }).filter((p) => p.severity === 'error');
-  if (errors.length > 0) throw new ConfigError(errors.map((p) => formatProblem(origin, overridden, p)).join('\n'), errors);
-  const raw = analyzeConfigText(overridden).raw as Record<string, unknown>;
-  const grid = sweepGridOf(raw);
-  const baseName = analyzeConfigText(overridden).config!.name;
-  const sweepDir = resolve(context.cwd, values.out as string, sweepFolderName(baseName));
-  const sweep = await prepareSweep(sweepDir, raw, grid, resolve(context.cwd, file), context.cwd);
+  const sweep = await openSweep(text, {
+    file, configPath: resolve(context.cwd, file), runsRoot: resolve(context.cwd, values.out as string), cwd: context.cwd,
+    grid: values.grid as string[], seeds: values.seeds as string | undefined,
+    env: { fileExists: (path) => existsSync(resolve(context.cwd, path)) },
+  });
+  const sweepDir = sweep.dir;
+  const seeds = sweep.record.seeds.length;
   const counts = countActions(sweep);
-  context.stdout.write(`sweep ${sweep.record.name}: ${sweep.runs.length} runs (${sweep.runs.length / grid.seeds.length} grid points × ${grid.seeds.length} seeds) in ${sweepDir}\n`);
+  context.stdout.write(`sweep ${sweep.record.name}: ${sweep.runs.length} runs (${sweep.runs.length / seeds} grid points × ${seeds} seeds) in ${sweepDir}\n`);
   context.stdout.write(`  to start ${counts.start}, to resume ${counts.resume}, completed ${counts['skip-completed']}, training elsewhere ${counts['skip-live']}\n`);
   if (values.slurm) return slurmSweep(sweep, values, context);
   return localSweep(sweep, values, context);
-}
-
-/** --grid and --seeds written into the text's sweep section, so problems point into the text checked. */
-function withGridOverrides(text: string, grid: readonly string[], seeds: string | undefined): string {
-  if (grid.length === 0 && seeds === undefined) return text;
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) return text; // the check reports the syntax error with its position
-  for (const override of grid) {
-    const axis = parseGridOverride(override);
-    doc.setIn([SWEEP_KEY, 'grid', axis.key], doc.createNode(axis.values, { flow: true }));
-  }
-  if (seeds !== undefined) doc.setIn([SWEEP_KEY, 'seeds'], doc.createNode(parseSeeds(seeds), { flow: true }));
-  return doc.toString();
 }
 
 function countActions(sweep: PreparedSweep): Record<PreparedSweep['runs'][number]['action'], number> {

@@ -5,7 +5,13 @@ import { isAbsolute, relative } from 'node:path';
 import { LSPErrorCodes, ResponseError, type Connection, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ConfigError } from '../config/load.js';
-import { ListRunsRequest, ResumeRunRequest, RunHistoryRequest, StartRunRequest, StopRunRequest } from '../protocol.js';
+import { ListRunsRequest, ResumeRunRequest, RunHistoryRequest, StartRunRequest, StartSweepRequest, StopRunRequest, SweepResultsRequest } from '../protocol.js';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { openSweep } from '../sweeps/open.js';
+import { submitLocal } from '../sweeps/local.js';
+import { readSweepResults } from '../sweeps/results.js';
+import { slurmStates } from '../sweeps/slurm.js';
 import type { RunManager } from '../runs/manager.js';
 import { uriToPath } from './settings.js';
 
@@ -21,6 +27,21 @@ export function registerRunRequests(connection: Connection, documents: TextDocum
   }));
   connection.onRequest(ListRunsRequest.type, () => answer(async () => ({ runs: manager.list() })));
   connection.onRequest(RunHistoryRequest.type, (params) => answer(async () => manager.history(params.runId)));
+  connection.onRequest(StartSweepRequest.type, (params) => answer(async () => {
+    const { text, file } = configSource(params.uri, params.text, documents, workspaceRoot());
+    const path = uriToPath(params.uri);
+    const sweep = await openSweep(text, { cwd: workspaceRoot(), file, ...(path ? { configPath: path } : {}), runsRoot: manager.runsRoot, env: { fileExists: (p) => existsSync(isAbsolute(p) ? p : join(workspaceRoot(), p)) } });
+    const submission = await submitLocal(manager, sweep);
+    return { sweepId: basename(sweep.dir), dir: sweep.dir, runs: sweep.runs.length, started: submission.started, skipped: submission.skipped.length };
+  }));
+  connection.onRequest(SweepResultsRequest.type, (params) => answer(async () => {
+    if (!/^[A-Za-z0-9._-]+$/.test(params.sweepId) || params.sweepId === '..' || params.sweepId === '.') throw new Error(`invalid sweep id: ${JSON.stringify(params.sweepId)}`);
+    const dir = join(manager.runsRoot, params.sweepId);
+    const results = readSweepResults(dir, slurmStates(dir));
+    // Live states of runs this server trains are fresher than their summaries.
+    const runs = results.runs.map((run) => ({ ...run, state: manager.liveState(`${params.sweepId}/${run.runId}`) ?? run.state }));
+    return { ...results, sweepId: params.sweepId, runs };
+  }));
 }
 
 /** The text to run: what the client sent, else the open document's, else the saved file's. */

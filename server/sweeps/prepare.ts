@@ -10,6 +10,7 @@ import { createRun } from '../rundir/start.js';
 import { RunDirectory, newRunId } from '../rundir/store.js';
 import { expandGrid, pointConfig, pointLabel, type SweepGrid, type SweepPoint } from './grid.js';
 import { SWEEP_FORMAT, readSweepRecord, sweepFile, writeSweepRecord, type SweepRecord } from './record.js';
+import type { ExternalStates } from './results.js';
 
 /** What a run of the sweep needs: train from the start, continue from its checkpoint, or nothing. */
 export type RunAction = 'start' | 'resume' | 'skip-completed' | 'skip-live';
@@ -38,7 +39,7 @@ export function sweepFolderName(baseName: string): string {
  * Creates the run directories that do not exist yet and writes sweep.json. An existing run whose
  * resolved config differs from the grid's (the base config was edited) is an error, not a guess.
  */
-export async function prepareSweep(sweepDir: string, raw: Record<string, unknown>, grid: SweepGrid, configFile?: string, cwd?: string): Promise<PreparedSweep> {
+export async function prepareSweep(sweepDir: string, raw: Record<string, unknown>, grid: SweepGrid, configFile?: string, external: ExternalStates = new Map(), cwd?: string): Promise<PreparedSweep> {
   const points = expandGrid(grid);
   const baseName = typeof raw.name === 'string' ? raw.name : undefined;
   const resolved = points.map((point) => {
@@ -64,8 +65,10 @@ export async function prepareSweep(sweepDir: string, raw: Record<string, unknown
     const state = item?.state;
     const hasCheckpoint = existsSync(join(existing.path('checkpoints'), 'latest.json'));
     let action: RunAction;
+    // A scheduler's pending or running task is live even where its trainer's pid means nothing here (another node).
+    const scheduled = external.get(point.runId)?.state;
     if (state === 'completed') action = 'skip-completed';
-    else if (state === 'starting' || state === 'running' || state === 'stopping') action = 'skip-live';
+    else if (state === 'starting' || state === 'running' || state === 'stopping' || scheduled === 'queued' || scheduled === 'running') action = 'skip-live';
     else action = hasCheckpoint ? 'resume' : 'start';
     runs.push({ point, config, dir, state, action });
   }

@@ -2,64 +2,16 @@
 // seeds, effective sparsity, FLOPs factors (measured where the runs logged them) and the reference.
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { RunState, RunSummary } from '../protocol.js';
+import type { RunState, RunSummary, SweepResultsPayload, SweepRow, SweepRunStatus, SweepStat } from '../protocol.js';
 import { RunDirectory, isFinalState } from '../rundir/store.js';
 import { resolveDefaults } from '../config/resolve.js';
 import { buildPlan } from '../sparse/plan.js';
 import { pointLabel } from './grid.js';
 import { readSweepRecord, type SweepRecord } from './record.js';
 
-export interface Stat {
-  mean: number;
-  /** Sample standard deviation (n − 1); 0 for a single value. */
-  std: number;
-  n: number;
-}
-
-export interface SweepRunStatus {
-  runId: string;
-  pointIndex: number;
-  seed: number;
-  state: RunState;
-  /** Why the state is what it is, when the run directory alone does not say (SLURM). */
-  detail?: string;
-  step: number;
-  totalSteps: number;
-  finalTop1?: number;
-  bestTop1?: number;
-  sparsity?: number;
-  inferenceFlopsFactor?: number;
-  trainFlopsFactor?: number;
-}
-
-export interface SweepRow {
-  pointIndex: number;
-  values: Record<string, unknown>;
-  label: string;
-  method: string;
-  /** The configured target sparsity of the point. */
-  targetSparsity: number;
-  runs: number;
-  completed: number;
-  finalTop1?: Stat;
-  bestTop1?: Stat;
-  sparsity?: Stat;
-  inferenceFlopsFactor?: number;
-  trainFlopsFactor?: number;
-  reference?: { top1: number; source?: string };
-  /** Mean final top-1 minus the reference. */
-  difference?: number;
-}
-
-export interface SweepResults {
-  name: string;
-  dir: string;
-  axes: SweepRecord['axes'];
-  seeds: number[];
-  rows: SweepRow[];
-  runs: SweepRunStatus[];
-  slurmJobId?: string;
-}
+export type Stat = SweepStat;
+export type SweepResults = Omit<SweepResultsPayload, 'sweepId'>;
+export type { SweepRow, SweepRunStatus };
 
 /** What a scheduler knows about runs the directories cannot tell (pending, cancelled before starting). */
 export type ExternalStates = Map<string, { state: RunState; detail: string }>;

@@ -126,6 +126,9 @@ test('a task cancelled with scancel shows as killed in the results', async (t) =
   const jobId = /submitted: job (\d+)/.exec(submitted.stdout)![1];
   const summaryFile = join(workDir, 'runs', 'mnist-cancel-sweep', 'p0-rigl-s0', 'summary.json');
   await waitUntil('the run trains', () => existsSync(summaryFile) && JSON.parse(readFileSync(summaryFile, 'utf8')).state === 'running');
+  // Submitting again while the task runs leaves it alone.
+  const again = cli('sweep', file, '--slurm', '--out', 'runs');
+  assert.match(again.stdout, /training elsewhere 1\n[^]*\(0 array tasks\)/);
   assert.equal(spawnSync('scancel', [`${jobId}_0`], { env }).status, 0);
   await waitUntil('SLURM reports the task cancelled', () => (taskStates(jobId).get(`${jobId}_0`) ?? '').startsWith('CANCELLED'));
   const json = JSON.parse(cli('results', join('runs', 'mnist-cancel-sweep'), '--json').stdout);
