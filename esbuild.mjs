@@ -34,7 +34,7 @@ if (Object.keys(presentNode).length) {
 }
 if (existsSync('media/dashboard/main.ts')) {
   builds.push({
-    entryPoints: { dashboard: 'media/dashboard/main.ts' }, outdir: 'dist/webview', bundle: true, platform: 'browser',
+    entryPoints: { dashboard: 'media/dashboard/main.ts', sweep: 'media/sweep/main.ts' }, outdir: 'dist/webview', bundle: true, platform: 'browser',
     format: 'iife', target: 'es2022', sourcemap: 'linked', logLevel: 'warning', loader: { '.css': 'css' },
   });
 }

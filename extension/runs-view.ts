@@ -1,11 +1,13 @@
 // The "RigL Runs" tree: one item per run with a state icon, "best 97.9% · step 3000/3000" and a
-// tooltip; its contextValue drives the context menu. Elements are run ids, so updates are cheap.
+// tooltip; its contextValue drives the context menu. Elements are run ids (and `sweep:<id>` for a
+// sweep's group, whose children are its runs), so updates are cheap.
 import * as vscode from 'vscode';
 import type { RunState } from '../server/protocol.js';
 import { describeRun, runTooltipLines } from './pure/format.js';
 import { runContextValue } from './pure/run-states.js';
 import type { RunRow } from './pure/run-table.js';
 import type { RunsModel } from './runs-model.js';
+import { describeSweep, sweepIdOfElement, sweepRunIds, topLevelElements } from './pure/sweep-groups.js';
 
 export const RUNS_VIEW_ID = 'rigl.runs';
 
@@ -26,17 +28,34 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<string>, vscode
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly runs: RunsModel) {
-    this.subscription = runs.onDidChange((runId) => this.changed.fire(runId));
+    // A sweep's run changing also changes its group's counts: those refresh the whole tree.
+    this.subscription = runs.onDidChange((runId) => this.changed.fire(runId && runs.get(runId)?.sweep ? undefined : runId));
   }
 
   getChildren(element?: string): string[] {
-    return element ? [] : this.runs.all().map((row) => row.runId);
+    if (!element) return topLevelElements(this.runs.all());
+    const sweepId = sweepIdOfElement(element);
+    return sweepId ? sweepRunIds(this.runs.all(), sweepId) : [];
   }
 
   getTreeItem(runId: string): vscode.TreeItem {
+    const sweepId = sweepIdOfElement(runId);
+    if (sweepId) return this.sweepTreeItem(sweepId);
     const row = this.runs.get(runId);
     if (!row) return new vscode.TreeItem(runId);
     return runTreeItem(row);
+  }
+
+  private sweepTreeItem(sweepId: string): vscode.TreeItem {
+    const states = this.runs.all().filter((row) => row.sweep === sweepId).map((row) => row.state);
+    const item = new vscode.TreeItem(sweepId, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `sweep:${sweepId}`;
+    item.description = describeSweep(states);
+    item.iconPath = new vscode.ThemeIcon('table');
+    item.contextValue = 'rigl.sweep';
+    item.tooltip = `Sweep ${sweepId}: ${describeSweep(states)}`;
+    item.command = { command: 'rigl.openSweep', title: 'Open Sweep Results', arguments: [sweepId] };
+    return item;
   }
 
   dispose(): void {

@@ -10,6 +10,7 @@ import { resumeRun } from './resume-run.js';
 import { showTrainerLog } from './show-trainer-log.js';
 import { startRun } from './start-run.js';
 import { stopRun } from './stop-run.js';
+import { openSweep, startSweep } from './start-sweep.js';
 
 const COMMANDS: Record<string, (ctx: Ctx) => Cmd> = {
   'rigl.newConfig': newConfig,
@@ -21,6 +22,8 @@ const COMMANDS: Record<string, (ctx: Ctx) => Cmd> = {
   'rigl.showTrainerLog': showTrainerLog,
   'rigl.deleteRun': deleteRun,
   'rigl.refreshRuns': refreshRuns,
+  'rigl.startSweep': startSweep,
+  'rigl.openSweep': openSweep,
 };
 
 export function registerCommands(ctx: Ctx): vscode.Disposable {

@@ -37,8 +37,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Serves the dashboard page at / and the built files under /dist/webview/, nothing else. */
-export async function startServer(): Promise<TestServer> {
+/** Serves a webview page (the dashboard, or the sweep view) at / and the built files under /dist/webview/, nothing else. */
+export async function startServer(entry: 'dashboard' | 'sweep' = 'dashboard'): Promise<TestServer> {
   const root = join(repoRoot(), BUNDLE_DIR);
   const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
   let origin = '';
@@ -53,7 +53,7 @@ export async function startServer(): Promise<TestServer> {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       response.end(renderDashboardHtml({
         cspSource: origin, nonce, title: 'RigL dashboard (test)',
-        scriptUri: `${origin}/${BUNDLE_DIR}/dashboard.js`, styleUri: `${origin}/${BUNDLE_DIR}/dashboard.css`,
+        scriptUri: `${origin}/${BUNDLE_DIR}/${entry}.js`, styleUri: `${origin}/${BUNDLE_DIR}/${entry}.css`,
       }));
       return;
     }
