@@ -102,7 +102,7 @@ export class SweepView {
     const headRow = h('tr', {}, h('th', { 'data-label': '' }, ''));
     header.forEach((label, i) => {
       const active = this.sortKey && JSON.stringify(this.sortKey) === JSON.stringify(keys[i]);
-      const button = h('button', { type: 'button', class: 'sort', title: `Sort by ${label}` }, label, active ? (this.descending ? ' ▼' : ' ▲') : '');
+      const button = h('button', { type: 'button', class: 'sort', title: `Sort by ${label}`, 'aria-label': `Sort by ${label}` }, label, active ? (this.descending ? ' ▼' : ' ▲') : '');
       button.addEventListener('click', () => {
         this.descending = active ? !this.descending : false;
         this.sortKey = keys[i];
@@ -162,7 +162,7 @@ export class SweepView {
   private datasets(series: PlotSeries, color: string): ChartDataset<'line', { x: number; y: number }[]>[] {
     return [
       { label: `${series.label} · mean`, data: series.means, borderColor: color, backgroundColor: color, pointRadius: 3, borderWidth: 2 },
-      { label: `${series.label} · seeds`, data: series.seeds, borderColor: withAlpha(color, 0.55), backgroundColor: withAlpha(color, 0.35), showLine: false, pointRadius: 4, pointStyle: 'crossRot', borderWidth: 1 },
+      { label: `${series.label} · seeds`, data: series.seeds, borderColor: withAlpha(color, 0.8), backgroundColor: withAlpha(color, 0.5), showLine: false, pointRadius: 4, pointStyle: 'crossRot', borderWidth: 1 },
     ];
   }
 }
