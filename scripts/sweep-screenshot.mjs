@@ -18,7 +18,7 @@ const files = { '/sweep.js': 'text/javascript', '/sweep.css': 'text/css' };
 const server = createServer((request, response) => {
   if (request.url === '/') {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    response.end('<!DOCTYPE html><html><head><meta charset="UTF-8"><link rel="stylesheet" href="/sweep.css"></head><body class="vscode-light"><main id="app"></main><script src="/sweep.js"></script></body></html>');
+    response.end('<!DOCTYPE html><html><head><meta charset="UTF-8"><link rel="stylesheet" href="/sweep.css"></head><body class="vscode-dark"><main id="app"></main><script src="/sweep.js"></script></body></html>');
   } else if (files[request.url]) {
     response.writeHead(200, { 'content-type': files[request.url] });
     response.end(readFileSync(join(root, 'dist', 'webview', request.url.slice(1))));

@@ -161,7 +161,7 @@ export class SweepView {
 
   private datasets(series: PlotSeries, color: string): ChartDataset<'line', { x: number; y: number }[]>[] {
     return [
-      { label: `${series.label} · mean`, data: series.means, borderColor: color, backgroundColor: color, pointRadius: 3, borderWidth: 2 },
+      { label: series.label, data: series.means, borderColor: color, backgroundColor: color, pointRadius: 3, borderWidth: 2 },
       { label: `${series.label} · seeds`, data: series.seeds, borderColor: withAlpha(color, 0.8), backgroundColor: withAlpha(color, 0.5), showLine: false, pointRadius: 4, pointStyle: 'crossRot', borderWidth: 1 },
     ];
   }

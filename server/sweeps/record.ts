@@ -16,12 +16,18 @@ export interface SweepRunEntry {
 }
 
 export interface SlurmJob {
-  /** The array job's id once submitted (`sbatch --parsable`). */
-  jobId?: string;
-  script: string;
-  submittedAt?: number;
+  /** The array job's id (`sbatch --parsable`). */
+  jobId: string;
+  submittedAt: number;
   /** Array index → run id (the script's order). */
   tasks: string[];
+}
+
+export interface SlurmSubmissions {
+  /** The latest sbatch script written. */
+  script: string;
+  /** Every job submitted for the sweep, oldest first: a run's state comes from the latest job that has it. */
+  jobs: SlurmJob[];
 }
 
 export interface SweepRecord {
@@ -33,7 +39,7 @@ export interface SweepRecord {
   axes: SweepGrid['axes'];
   seeds: number[];
   runs: SweepRunEntry[];
-  slurm?: SlurmJob;
+  slurm?: SlurmSubmissions;
 }
 
 export function sweepFile(sweepDir: string): string {

@@ -55,7 +55,7 @@ export function readSweepResults(sweepDir: string, external: ExternalStates = ne
       ...(reference && finalTop1 ? { difference: finalTop1.mean - reference.top1 } : {}),
     } satisfies SweepRow;
   });
-  return { name: record.name, dir: sweepDir, axes: record.axes, seeds: record.seeds, rows, runs, ...(record.slurm?.jobId ? { slurmJobId: record.slurm.jobId } : {}) };
+  return { name: record.name, dir: sweepDir, axes: record.axes, seeds: record.seeds, rows, runs, ...(record.slurm?.jobs.length ? { slurmJobId: record.slurm.jobs.map((job) => job.jobId).join(', ') } : {}) };
 }
 
 function runStatus(run: RunDirectory, entry: SweepRecord['runs'][number], config: Record<string, any> | undefined, external?: { state: RunState; detail: string }): SweepRunStatus {

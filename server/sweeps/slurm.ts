@@ -7,7 +7,7 @@ import type { RunState } from '../protocol.js';
 import { writeFileAtomic } from '../rundir/atomic.js';
 import type { ExternalStates } from './results.js';
 import type { PreparedSweep } from './prepare.js';
-import { readSweepRecord, writeSweepRecord, type SlurmJob } from './record.js';
+import { readSweepRecord, writeSweepRecord } from './record.js';
 
 export const SLURM_SCRIPT = 'sweep.sbatch';
 export const SLURM_LOG_FOLDER = 'slurm';
@@ -118,7 +118,6 @@ export function submitSlurm(sweep: PreparedSweep, options: SlurmOptions, submit 
   const scriptPath = join(sweep.dir, SLURM_SCRIPT);
   mkdirSync(join(sweep.dir, SLURM_LOG_FOLDER), { recursive: true });
   writeFileAtomic(scriptPath, script);
-  const job: SlurmJob = { script: scriptPath, tasks };
   let result: SlurmSubmission = { scriptPath, tasks };
   if (tasks.length === 0) result = { ...result, notSubmitted: 'every run of the sweep is completed or training' };
   else if (!submit) result = { ...result, notSubmitted: 'not submitted (--no-submit)' };
@@ -130,12 +129,12 @@ export function submitSlurm(sweep: PreparedSweep, options: SlurmOptions, submit 
       // --parsable prints `jobid` or `jobid;cluster`.
       const jobId = sbatch.stdout.trim().split(';')[0];
       result = { ...result, jobId };
-      job.jobId = jobId;
-      job.submittedAt = Date.now();
     }
   }
+  // Earlier jobs stay recorded: their tasks may still be pending or running.
   const record = readSweepRecord(sweep.dir);
-  writeSweepRecord(sweep.dir, { ...record, slurm: job, updatedAt: Date.now() });
+  const jobs = [...(record.slurm?.jobs ?? []), ...(result.jobId ? [{ jobId: result.jobId, submittedAt: Date.now(), tasks }] : [])];
+  writeSweepRecord(sweep.dir, { ...record, slurm: { script: scriptPath, jobs }, updatedAt: Date.now() });
   return result;
 }
 
@@ -150,30 +149,31 @@ export function runStateOfSlurm(slurmState: string): { state: RunState; final: b
   return undefined;
 }
 
-/** The scheduler's word on each task of the sweep's job: squeue first (it holds recent jobs), sacct for older ones. */
+/** The scheduler's word on each task of the sweep's jobs: squeue first (it holds recent jobs), sacct for older ones. */
 export function slurmStates(sweepDir: string): ExternalStates {
   const states: ExternalStates = new Map();
-  const job = readSweepRecord(sweepDir).slurm;
-  if (!job?.jobId) return states;
-  const byIndex = new Map<number, string>();
-  const squeue = spawnSync('squeue', ['-h', '-r', '-t', 'all', '-j', job.jobId, '-o', '%i|%T|%r'], { encoding: 'utf8' });
-  if (squeue.status === 0) readTaskLines(squeue.stdout, job.jobId, byIndex);
-  if (byIndex.size < job.tasks.length) {
-    // sacct answers only where accounting storage is configured; otherwise squeue is all there is.
-    const sacct = spawnSync('sacct', ['-n', '-P', '-X', '-j', job.jobId, '-o', 'JobID,State,Reason'], { encoding: 'utf8' });
-    if (sacct.status === 0) {
-      const known = new Map<number, string>();
-      readTaskLines(sacct.stdout, job.jobId, known);
-      for (const [index, line] of known) if (!byIndex.has(index)) byIndex.set(index, line);
+  // Oldest job first: a run submitted again takes the state of its latest task.
+  for (const job of readSweepRecord(sweepDir).slurm?.jobs ?? []) {
+    const byIndex = new Map<number, string>();
+    const squeue = spawnSync('squeue', ['-h', '-r', '-t', 'all', '-j', job.jobId, '-o', '%i|%T|%r'], { encoding: 'utf8' });
+    if (squeue.status === 0) readTaskLines(squeue.stdout, job.jobId, byIndex);
+    if (byIndex.size < job.tasks.length) {
+      // sacct answers only where accounting storage is configured; otherwise squeue is all there is.
+      const sacct = spawnSync('sacct', ['-n', '-P', '-X', '-j', job.jobId, '-o', 'JobID,State,Reason'], { encoding: 'utf8' });
+      if (sacct.status === 0) {
+        const known = new Map<number, string>();
+        readTaskLines(sacct.stdout, job.jobId, known);
+        for (const [index, line] of known) if (!byIndex.has(index)) byIndex.set(index, line);
+      }
     }
-  }
-  for (const [index, slurmState] of byIndex) {
-    const runId = job.tasks[index];
-    const mapped = runStateOfSlurm(slurmState);
-    if (!runId || !mapped) continue;
-    // A task that ended well but left the run short of a final state failed (results.ts keeps a completed run completed).
-    const state = mapped.state === 'completed' ? 'failed' : mapped.state;
-    states.set(runId, { state, detail: `SLURM task ${job.jobId}_${index}: ${slurmState}` });
+    for (const [index, slurmState] of byIndex) {
+      const runId = job.tasks[index];
+      const mapped = runStateOfSlurm(slurmState);
+      if (!runId || !mapped) continue;
+      // A task that ended well but left the run short of a final state failed (results.ts keeps a completed run completed).
+      const state = mapped.state === 'completed' ? 'failed' : mapped.state;
+      states.set(runId, { state, detail: `SLURM task ${job.jobId}_${index}: ${slurmState}` });
+    }
   }
   return states;
 }
