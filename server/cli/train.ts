@@ -48,9 +48,9 @@ async function trainRunDirectory(dir: string, positionals: string[], maxStepsTex
     context.stdout.write(`${run.dir}: already completed; nothing to train\n`);
     return 0;
   }
-  await openRunForResume(run.dir, context.cwd);
+  const { config } = await openRunForResume(run.dir, context.cwd);
   const hasCheckpoint = existsSync(join(run.path('checkpoints'), 'latest.json'));
-  return trainWithProgress(run, hasCheckpoint, parseMaxSteps(maxStepsText), context);
+  return trainWithProgress(run, config, hasCheckpoint, parseMaxSteps(maxStepsText), context);
 }
 
 function parseMaxSteps(value: string | boolean | undefined): number | undefined {

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunState } from '../protocol.js';
 import { writeFileAtomic } from '../rundir/atomic.js';
+import { pytorchPackageRoot } from '../runs/engines.js';
 import type { ExternalStates } from './results.js';
 import type { PreparedSweep } from './prepare.js';
 import { readSweepRecord, writeSweepRecord } from './record.js';
@@ -58,7 +59,7 @@ export function slurmScript(sweep: PreparedSweep, options: SlurmOptions): { scri
   const tasks = todo.map((run) => run.point.runId);
   const nodePath = options.nodePath ?? process.execPath;
   const cliPath = options.cliPath ?? join(__dirname, 'cli.js');
-  const torchRoot = options.torchPackageRoot ?? join(__dirname, '..', 'server', 'engines', 'pytorch');
+  const torchRoot = options.torchPackageRoot ?? pytorchPackageRoot() ?? join(__dirname, '..', 'server', 'engines', 'pytorch');
   const header = [
     '#!/bin/bash',
     `# RigL Studio sweep ${sweep.record.name}: one array task per run (${tasks.length}). Written by \`rigl-studio sweep --slurm\`;`,
