@@ -2,7 +2,7 @@
 // as ConfigProblems (CLI) or LSP Diagnostics carrying `code` and the `data` quick fixes read.
 import type { Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver-types';
 import { analyzeConfigText, type ConfigAnalysis } from './resolve.js';
-import type { ConfigProblem, Severity } from './problems.js';
+import { capProblems, type ConfigProblem, type Severity } from './problems.js';
 import type { ConfigEnvironment } from './environment.js';
 import { createValidationContext, runSemanticValidators } from './validators/index.js';
 import { toLspRange } from './lsp-range.js';
@@ -24,7 +24,7 @@ export function configProblems(text: string, env: ConfigEnvironment, analysis: C
   else if (analysis.partial) problems.push(...runSemanticValidators(createValidationContext(text, analysis.doc, analysis.partial.config, env, analysis.partial.invalid)));
   if (analysis.config && hasSweep(analysis.raw)) problems.push(...sweepProblems(analysis.doc, analysis.raw, env));
   // Stable sort: problems at the same place keep the order of the checks.
-  return problems.sort((a, b) => a.range[0] - b.range[0]);
+  return capProblems(problems.sort((a, b) => a.range[0] - b.range[0]));
 }
 
 export function toDiagnostic(text: string, problem: ConfigProblem): Diagnostic {

@@ -1,7 +1,10 @@
 // Load a config file for the CLI and the trainer: read it, apply `--set key.path=value`
 // overrides, analyze, and either return the resolved config or throw one readable ConfigError.
-import { readFileSync } from 'node:fs';
-import { parse as parseYamlValue, parseDocument } from 'yaml';
+import { FileReadError, readBoundedText } from '../files/bounded-read.js';
+import { isMap, parse as parseYamlValue, parseDocument, type Document } from 'yaml';
+import { MAX_CONFIG_CHARS } from './limits.js';
+import { tooDeepNode } from './yaml-depth.js';
+import { errorMessage } from '../errors.js';
 import { analyzeConfigText } from './resolve.js';
 import { offsetToPosition } from './positions.js';
 import type { ConfigProblem } from './problems.js';
@@ -16,9 +19,17 @@ export class ConfigError extends Error {
 
 /** Apply `a.b.c=value` overrides (values parsed as YAML: numbers, booleans, lists) to config text. */
 export function applyOverrides(text: string, overrides: readonly string[]): string {
-  if (overrides.length === 0) return text;
-  const doc = parseDocument(text);
+  if (overrides.length === 0 || text.length > MAX_CONFIG_CHARS) return text;
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text);
+  } catch {
+    return text; // the analysis reports what the parser cannot take
+  }
   if (doc.errors.length > 0) return text; // the analysis reports the syntax error with its position
+  if (doc.contents !== null && !isMap(doc.contents)) return text; // reported as not-a-mapping
+  // Writing a document back costs its size times its depth; one deeper than any config is reported as it is.
+  if (tooDeepNode(doc)) return text;
   for (const override of overrides) {
     const eq = override.indexOf('=');
     if (eq <= 0) throw new ConfigError(`--set ${override}: expected key.path=value, e.g. --set sparsity.sparsity=0.8`);
@@ -30,9 +41,18 @@ export function applyOverrides(text: string, overrides: readonly string[]): stri
     } catch {
       value = override.slice(eq + 1);
     }
-    doc.setIn(path, value);
+    try {
+      doc.setIn(path, value);
+    } catch {
+      // e.g. the path runs through a list or a scalar: say where, not how yaml failed.
+      throw new ConfigError(`--set ${override}: cannot set ${path.join('.')}, because part of that path in the config is not a mapping`);
+    }
   }
-  return doc.toString();
+  try {
+    return doc.toString();
+  } catch (error) {
+    throw new ConfigError(`--set: cannot write the config back (${errorMessage(error)})`);
+  }
 }
 
 export function formatProblem(file: string, text: string, problem: ConfigProblem): string {
@@ -52,13 +72,15 @@ export function resolveConfigText(text: string, file: string, overrides: readonl
   return analysis.config;
 }
 
-/** Read a config file's text; throws a ConfigError naming it as `displayName` when it cannot be read. */
+/** The largest config file read; the analysis then reports texts beyond MAX_CONFIG_CHARS as too large. */
+export const MAX_CONFIG_FILE_BYTES = 4 * 1024 * 1024;
+
+/** Read a config file's text (a regular file, bounded); throws a ConfigError naming it as `displayName`. */
 export function readConfigFile(file: string, displayName = file): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readBoundedText(file, { maxBytes: MAX_CONFIG_FILE_BYTES, displayName, expected: 'a *.rigl.yaml file' });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(code === 'ENOENT' ? `${displayName}: no such file` : code === 'EISDIR' ? `${displayName}: is a directory, expected a *.rigl.yaml file` : `${displayName}: cannot read (${code ?? String(error)})`);
+    throw new ConfigError(error instanceof FileReadError ? error.message : `${displayName}: cannot be read`);
   }
 }
 

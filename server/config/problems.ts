@@ -1,7 +1,10 @@
 // The problem record every config check produces: a stable code, where (key path and text
 // offsets), why, and machine-readable data that quick fixes read.
+import { MAX_PROBLEMS, MAX_SUGGEST_LENGTH } from './limits.js';
+
 export type ProblemCode =
   | 'yaml-syntax'
+  | 'too-large'
   | 'not-a-mapping'
   | 'unknown-key'
   | 'missing-key'
@@ -58,11 +61,26 @@ export function editDistance(a: string, b: string): number {
 
 /** The candidate closest to `word`, if it is close enough to be a plausible typo. */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  // Edit distance costs |word|·|candidate|: a pasted paragraph is no typo of a key, so no search.
+  if (word.length > MAX_SUGGEST_LENGTH) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    if (candidate.length > MAX_SUGGEST_LENGTH) continue;
     const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) { best = candidate; bestDistance = d; }
   }
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+/** A user's text quoted in a message: long ones are cut (a message is read, not scrolled). */
+export function clip(text: string, max = 80): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
+/** At most MAX_PROBLEMS problems; the rest are counted in one more (an editor shows what it can draw). */
+export function capProblems(problems: ConfigProblem[]): ConfigProblem[] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  const severity = problems.slice(MAX_PROBLEMS).some((p) => p.severity === 'error') ? 'error' : 'warning';
+  return [...problems.slice(0, MAX_PROBLEMS), { code: 'too-large', severity, message: 'More problems are not shown; fix the ones above first.', path: [], range: [0, 1] }];
 }

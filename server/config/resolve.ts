@@ -1,12 +1,17 @@
 // Text of a *.rigl.yaml → problems with exact offsets, and (when there are no errors) the
 // resolved, defaulted RiglConfig. Schema checks only; semantic checks live in validators/.
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import Ajv, { type ErrorObject } from 'ajv';
 import { RIGL_CONFIG_SCHEMA, schemaAt, type SchemaNode } from './schema.js';
-import { nearest, type ConfigProblem } from './problems.js';
+import { capProblems, clip, nearest, type ConfigProblem } from './problems.js';
 import { rangeText } from './schema-docs.js';
 import { pairIn } from './yaml-edits.js';
 import type { RiglConfig } from './types.js';
+import { datasetFacts } from './datasets.js';
+import { MAX_ALIAS_COUNT, MAX_CONFIG_CHARS, MAX_KEY_LENGTH, MAX_NESTING_DEPTH, MAX_PROBLEMS } from './limits.js';
+import { tooDeepNode } from './yaml-depth.js';
+import { MAX_TOTAL_STEPS, stepCounts } from './steps.js';
+import { errorMessage } from '../errors.js';
 
 export interface ConfigAnalysis {
   doc: Document.Parsed;
@@ -29,25 +34,148 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 const validateSchema = ajv.compile(RIGL_CONFIG_SCHEMA);
 
 export function analyzeConfigText(text: string): ConfigAnalysis {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  const problems: ConfigProblem[] = [];
+  if (text.length > MAX_CONFIG_CHARS) {
+    const message = `This file is ${text.length} characters long; a RigL config is a few dozen lines, and files over ${MAX_CONFIG_CHARS} characters are not analyzed.`;
+    return { doc: parseDocument(''), raw: undefined, problems: [{ code: 'too-large', severity: 'error', message, path: [], range: [0, 1] }] };
+  }
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  } catch (error) {
+    // The parser recurses per nesting level; tens of thousands of levels overflow its stack.
+    return { doc: parseDocument(''), raw: undefined, problems: [{ code: 'yaml-syntax', severity: 'error', message: `YAML: cannot be parsed (${errorMessage(error)})`, path: [], range: [0, 1] }] };
+  }
+  const problems = new ProblemList();
   for (const error of doc.errors) {
-    problems.push({ code: 'yaml-syntax', severity: 'error', message: `YAML: ${firstLine(error.message)}`, path: [], range: [error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)] });
+    // yaml reports running out of stack (thousands of nesting levels) as an error of the document.
+    const message = error.code === 'RESOURCE_EXHAUSTION' ? `nested too deeply to read (${firstLine(error.message)}); a RigL config has at most 4 levels` : firstLine(error.message);
+    problems.add({ code: 'yaml-syntax', severity: 'error', message: `YAML: ${message}`, path: [], range: [error.pos[0], Math.max(error.pos[1], error.pos[0] + 1)] });
   }
-  if (problems.length > 0) return { doc, raw: undefined, problems };
-  const raw = doc.toJS({ maxAliasCount: 100 });
+  if (problems.size > 0) return { doc, raw: undefined, problems: problems.done() };
+  const deep = tooDeepNode(doc);
+  if (deep) {
+    problems.add({ code: 'invalid-value', severity: 'error', message: `Nested more than ${MAX_NESTING_DEPTH} levels deep here; a RigL config has at most 4 levels.`, path: [], range: deep.range ? [deep.range[0], Math.max(deep.range[0] + 1, Math.min(deep.range[1], deep.range[0] + 1))] : [0, 1] });
+    return { doc, raw: undefined, problems: problems.done() };
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // An alias with no anchor, or an alias bomb (yaml's maxAliasCount): the text says what is wrong.
+    problems.add({ code: 'yaml-syntax', severity: 'error', message: `YAML: ${firstLine(errorMessage(error))}`, path: [], range: firstAliasRange(doc) });
+    return { doc, raw: undefined, problems: problems.done() };
+  }
   if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw)) {
-    problems.push({ code: 'not-a-mapping', severity: 'error', message: 'A RigL config is a YAML mapping with at least `model` and `dataset`.', path: [], range: [0, Math.max(1, text.length)] });
-    return { doc, raw, problems };
+    problems.add({ code: 'not-a-mapping', severity: 'error', message: 'A RigL config is a YAML mapping with at least `model` and `dataset`.', path: [], range: [0, Math.max(1, text.length)] });
+    return { doc, raw, problems: problems.done() };
   }
+  const valueProblems = rawValueProblems(doc, raw);
+  for (const problem of valueProblems) problems.add(problem);
+  // The schema validator recurses into values: a cyclic one is reported and goes no further.
+  if (valueProblems.some((p) => p.code === 'yaml-syntax')) return { doc, raw: undefined, problems: problems.done() };
   if (!validateSchema(raw)) {
     for (const error of validateSchema.errors ?? []) {
+      if (problems.full) break;
       const problem = problemFromAjv(doc, error);
-      if (problem && !problems.some((p) => p.code === problem.code && p.range[0] === problem.range[0] && p.message === problem.message)) problems.push(problem);
+      if (problem) problems.add(problem);
     }
   }
-  if (problems.some((p) => p.severity === 'error')) return { doc, raw, problems, partial: partialConfig(raw as Record<string, unknown>, problems) };
-  return { doc, raw, problems, config: resolveDefaults(raw as Record<string, unknown>) };
+  if (problems.hasError) return { doc, raw, problems: problems.done(), partial: partialConfig(raw as Record<string, unknown>, problems.done()) };
+  const config = resolveDefaults(raw as Record<string, unknown>);
+  const tooLong = stepBoundProblem(doc, config);
+  if (tooLong) {
+    const all = [...problems.done(), tooLong];
+    return { doc, raw, problems: all, partial: partialConfig(raw as Record<string, unknown>, all) };
+  }
+  return { doc, raw, problems: problems.done(), config };
+}
+
+/** Problems deduplicated by (code, place, message); the analysis stops adding once there are more than shown. */
+class ProblemList {
+  private readonly list: ConfigProblem[] = [];
+  private readonly seen = new Set<string>();
+  hasError = false;
+
+  get size(): number { return this.list.length; }
+  get full(): boolean { return this.list.length > MAX_PROBLEMS; }
+
+  add(problem: ConfigProblem): void {
+    const key = `${problem.code}\u0000${problem.range[0]}\u0000${problem.message}`;
+    if (this.full || this.seen.has(key)) return;
+    this.seen.add(key);
+    if (problem.severity === 'error') this.hasError = true;
+    this.list.push(problem);
+  }
+
+  done(): ConfigProblem[] {
+    return capProblems(this.list);
+  }
+}
+
+/**
+ * What JSON Schema cannot say about YAML values: numbers must be finite (.inf and .nan are YAML
+ * numbers), and keys short enough to be names. Iterative: a deeply nested value does not recurse.
+ */
+function rawValueProblems(doc: Document.Parsed, raw: object): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  type Visit = { value: unknown; path: (string | number)[] } | { leave: object };
+  const stack: Visit[] = [{ value: raw, path: [] }];
+  // An alias inside its own anchor makes toJS build a cycle; an alias used twice shares a subtree.
+  const onPath = new Set<object>();
+  const checked = new Set<object>();
+  while (stack.length > 0 && problems.length < MAX_PROBLEMS) {
+    const visit = stack.pop()!;
+    if ('leave' in visit) {
+      onPath.delete(visit.leave);
+      checked.add(visit.leave);
+      continue;
+    }
+    const { value, path } = visit;
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      problems.push({ code: 'invalid-value', severity: 'error', message: `\`${path.join('.')}\` must be a finite number; got ${value}.`, path, range: valueRange(doc, path) });
+    }
+    if (value === null || typeof value !== 'object' || checked.has(value)) continue;
+    if (onPath.has(value)) {
+      return [{ code: 'yaml-syntax', severity: 'error', message: `YAML: \`${path.join('.')}\` is an alias of a value that contains it (a cycle); a config is a tree.`, path: [], range: firstAliasRange(doc) }];
+    }
+    onPath.add(value);
+    stack.push({ leave: value });
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push({ value: item, path: [...path, i] }));
+      continue;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (key.length > MAX_KEY_LENGTH) {
+        problems.push({ code: 'invalid-value', severity: 'error', message: `A key of ${key.length} characters in ${path.join('.') || '(top level)'}; keys are names of at most ${MAX_KEY_LENGTH} characters.`, path: [...path, key], range: keyRange(doc, [...path, key]) });
+      } else {
+        stack.push({ value: item, path: [...path, key] });
+      }
+    }
+  }
+  return problems;
+}
+
+/** The run must fit in MAX_TOTAL_STEPS steps: epochs × multiplier × steps per epoch. */
+function stepBoundProblem(doc: Document.Parsed, config: RiglConfig): ConfigProblem | undefined {
+  const { totalSteps } = stepCounts(datasetFacts(config.dataset).trainSize, config.training);
+  if (totalSteps <= MAX_TOTAL_STEPS) return undefined;
+  const candidates = [['training', 'epochs'], ['training', 'multiplier'], ['training', 'batch_size'], ['training'], ['dataset']];
+  const path = candidates.find((p) => doc.hasIn(p)) ?? [];
+  return {
+    code: 'out-of-range', severity: 'error', path, range: path.length ? valueRange(doc, path) : [0, 1],
+    message: `This run would take ${totalSteps.toExponential(2)} optimizer steps (epochs × multiplier × steps per epoch); the most a run may take is 2^40 = ${MAX_TOTAL_STEPS}. Lower training.epochs or training.multiplier.`,
+    data: { totalSteps, maxSteps: MAX_TOTAL_STEPS },
+  };
+}
+
+/** Where the first alias of the document is: the likely culprit of an alias error. */
+function firstAliasRange(doc: Document.Parsed): [number, number] {
+  let range: [number, number] = [0, 1];
+  visit(doc, { Alias(_key, node) {
+    if (node.range) range = [node.range[0], Math.max(node.range[1], node.range[0] + 1)];
+    return visit.BREAK;
+  } });
+  return range;
 }
 
 /** The config without its invalid values (they take their defaults) and where those were. */
@@ -113,10 +241,11 @@ function problemFromAjv(doc: Document.Parsed, error: ErrorObject): ConfigProblem
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);
+      if (key.length > MAX_KEY_LENGTH) return undefined; // reported by rawValueProblems
       const valid = Object.keys(schema?.properties ?? {});
       const suggestion = nearest(key, valid);
       const hint = suggestion ? ` Did you mean \`${suggestion}\`?` : valid.length ? ` Valid keys: ${valid.join(', ')}.` : '';
-      return { code: 'unknown-key', severity: 'error', message: `Unknown key \`${key}\` in ${where}.${hint}`, path: [...path, key], range: keyRange(doc, [...path, key]), data: { key, suggestion, valid } };
+      return { code: 'unknown-key', severity: 'error', message: `Unknown key \`${clip(key)}\` in ${where}.${hint}`, path: [...path, key], range: keyRange(doc, [...path, key]), data: { key, suggestion, valid } };
     }
     case 'required': {
       const key = String(error.params.missingProperty);
@@ -129,7 +258,7 @@ function problemFromAjv(doc: Document.Parsed, error: ErrorObject): ConfigProblem
       const allowed = (schema?.enum ?? []).map(String);
       const got = String(doc.getIn(path));
       const suggestion = nearest(got, allowed);
-      return { code: 'invalid-enum', severity: 'error', message: `\`${got}\` is not a valid ${where}. Valid values: ${allowed.join(', ')}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`, path, range: valueRange(doc, path), data: { allowed, suggestion } };
+      return { code: 'invalid-enum', severity: 'error', message: `\`${clip(got)}\` is not a valid ${where}. Valid values: ${allowed.join(', ')}.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`, path, range: valueRange(doc, path), data: { allowed, suggestion } };
     }
     case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
       return rangeProblem(doc, path, schema ?? {});
@@ -172,7 +301,7 @@ function describe(doc: Document.Parsed, path: (string | number)[]): string {
   const value = doc.getIn(path, true) as YamlNode | undefined;
   if (isMap(value)) return 'a mapping';
   if (isSeq(value)) return 'a list';
-  if (isScalar(value)) return value.value === null ? 'nothing' : `${typeof value.value} \`${String(value.value)}\``;
+  if (isScalar(value)) return value.value === null ? 'nothing' : `${typeof value.value} \`${clip(String(value.value))}\``;
   return 'nothing';
 }
 

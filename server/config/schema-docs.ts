@@ -20,13 +20,20 @@ export function typeLabel(node: SchemaNode): string {
   }
 }
 
+/** Large bounds as powers of two (2^40 reads better than 1099511627776). */
+function boundText(value: number): string {
+  if (value === Number.MAX_SAFE_INTEGER) return '2^53 − 1';
+  const exponent = Math.log2(value);
+  return value >= 2 ** 20 && Number.isInteger(exponent) ? `2^${exponent}` : String(value);
+}
+
 /** Interval notation of a numeric node's bounds, e.g. [0, 1), or undefined without bounds. */
 export function rangeText(node: SchemaNode): string | undefined {
   const low = node.minimum ?? node.exclusiveMinimum;
   const high = node.maximum ?? node.exclusiveMaximum;
   if (low === undefined && high === undefined) return undefined;
-  const left = low === undefined ? '(−∞' : `${node.minimum !== undefined ? '[' : '('}${low}`;
-  const right = high === undefined ? '∞)' : `${high}${node.maximum !== undefined ? ']' : ')'}`;
+  const left = low === undefined ? '(−∞' : `${node.minimum !== undefined ? '[' : '('}${boundText(low)}`;
+  const right = high === undefined ? '∞)' : `${boundText(high)}${node.maximum !== undefined ? ']' : ')'}`;
   return `${left}, ${right}`;
 }
 

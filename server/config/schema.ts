@@ -2,6 +2,12 @@
 // association all read it. Defaults here are the defaults the resolved config gets.
 import { BACKENDS, DATASET_NAMES, DISTRIBUTIONS, ENGINES, LR_SCHEDULE_UNITS, LR_SCHEDULES, METHODS, TORCH_DEVICES, TORCH_PRECISIONS, UPDATE_SCHEDULES, WEIGHT_DECAY_TARGETS } from './types.js';
 import { MODEL_NAMES } from '../nn/spec.js';
+import { MAX_TOTAL_STEPS } from './steps.js';
+
+// Upper bounds are far beyond any real run; they exist so that a typo (1e300 epochs) is an error
+// here instead of a frozen planner, and every number the planner sees is finite and exact.
+const MAX_BATCH = 2 ** 20;
+const MAX_EPOCHS = 100_000;
 
 export interface SchemaNode {
   type?: 'object' | 'string' | 'number' | 'integer' | 'boolean' | 'array';
@@ -16,6 +22,9 @@ export interface SchemaNode {
   exclusiveMaximum?: number;
   minLength?: number;
   minItems?: number;
+  maxLength?: number;
+  maxItems?: number;
+  maxProperties?: number;
   properties?: Record<string, SchemaNode>;
   required?: string[];
   additionalProperties?: boolean | SchemaNode;
@@ -28,12 +37,12 @@ const updateSchema: SchemaNode = {
   description: 'When and how much of the topology changes (RigL-SPEC §3).',
   additionalProperties: false,
   properties: {
-    delta_t: { type: 'integer', minimum: 1, default: 100, description: 'ΔT: optimizer steps between two mask updates. RigL uses 100.' },
+    delta_t: { type: 'integer', minimum: 1, maximum: MAX_TOTAL_STEPS, default: 100, description: 'ΔT: optimizer steps between two mask updates. RigL uses 100.' },
     alpha: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.3, description: 'α: the fraction of active weights dropped and regrown at the first update; it then decays by the schedule.' },
     t_end: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.75, description: 'T_end as a fraction of all training steps: no mask update (or gmp pruning step) happens from then on.' },
     t_start: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, description: 'gmp only: the fraction of training at which pruning starts (t_0).' },
     schedule: { type: 'string', enum: UPDATE_SCHEDULES, default: 'cosine', description: 'How the update fraction f(t) decays.', enumDescriptions: ['f(t) = α/2 · (1 + cos(π t / T_end))', 'f(t) = α', 'f(t) = α · (1 − t / T_end)'] },
-    grad_accumulation: { type: 'integer', minimum: 1, default: 1, description: 'RigL: sum the dense gradients of this many batches for the grow score.' },
+    grad_accumulation: { type: 'integer', minimum: 1, maximum: MAX_TOTAL_STEPS, default: 1, description: 'RigL: sum the dense gradients of this many batches for the grow score.' },
     ema_decay: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.9, description: 'snfs only: decay of the exponential moving average of the dense gradient.' },
     at_step_zero: { type: 'boolean', default: false, description: 'rigl/set/snfs: also update the masks on the first step, with f = f(0) = α, as the official code does. Off by default, as in the PyTorch port behind the published 100/500/1200-epoch results: the first update is at t = ΔT.' },
   },
@@ -45,7 +54,7 @@ export const RIGL_CONFIG_SCHEMA: SchemaNode = {
   additionalProperties: false,
   required: ['model', 'dataset'],
   properties: {
-    name: { type: 'string', minLength: 1, description: 'A name for the run; the run directory starts with it.' },
+    name: { type: 'string', minLength: 1, maxLength: 200, description: 'A name for the run; the run directory starts with it.' },
     model: {
       type: 'string', enum: MODEL_NAMES, description: 'The network to train.',
       enumDescriptions: [
@@ -71,10 +80,10 @@ export const RIGL_CONFIG_SCHEMA: SchemaNode = {
             'Random data generated in memory, for tests and benchmarks.',
           ],
         },
-        path: { type: 'string', minLength: 1, description: 'Folder of the dataset files. Required for cifar10 and imagenet.' },
+        path: { type: 'string', minLength: 1, maxLength: 4096, description: 'Folder of the dataset files. Required for cifar10 and imagenet.' },
         image_size: { type: 'integer', minimum: 8, maximum: 1024, description: 'Side of the square crop fed to the network (imagenet, synthetic). Default: the model\'s native input.' },
-        synthetic_size: { type: 'integer', minimum: 1, default: 1024, description: 'synthetic only: number of training examples generated.' },
-        train_limit: { type: 'integer', minimum: 0, default: 0, description: 'Use only the first N training examples (0 = all).' },
+        synthetic_size: { type: 'integer', minimum: 1, maximum: 2 ** 31, default: 1024, description: 'synthetic only: number of training examples generated.' },
+        train_limit: { type: 'integer', minimum: 0, maximum: 2 ** 31, default: 0, description: 'Use only the first N training examples (0 = all).' },
       },
     },
     sparsity: {
@@ -96,11 +105,11 @@ export const RIGL_CONFIG_SCHEMA: SchemaNode = {
           type: 'string', enum: DISTRIBUTIONS, default: 'erk', description: 'How the sparsity budget is spread over layers.',
           enumDescriptions: ['Every participating layer gets sparsity S (first layer dense by default).', 'Erdős–Rényi: density ∝ (n_in + n_out)/(n_in · n_out).', 'Erdős–Rényi-Kernel: density ∝ sum of dimensions / product of dimensions.'],
         },
-        erk_power: { type: 'number', minimum: 0, default: 1, description: 'ERK exponent p: raw scores are raised to p; 0 gives uniform. ER ignores it, as the official code does.' },
+        erk_power: { type: 'number', minimum: 0, maximum: 10, default: 1, description: 'ERK exponent p: raw scores are raised to p; 0 gives uniform. ER ignores it, as the official code does.' },
         dense_first_layer: { type: 'boolean', description: 'Keep the first layer dense. Default: true for uniform, false for er and erk.' },
         dense_last_layer: { type: 'boolean', default: false, description: 'Keep the classifier dense. The PyTorch port behind the 100/500/1200-epoch results keeps it dense for uniform (with the first layer), so its "0.8 uniform" is 0.7355 global sparsity.' },
         overrides: {
-          type: 'object', default: {}, description: 'Fixed sparsity for layers by exact name or glob (`layer1.*`, `fc`); these layers leave the budget.',
+          type: 'object', default: {}, maxProperties: 10_000, description: 'Fixed sparsity for layers by exact name or glob (`layer1.*`, `fc`); these layers leave the budget.',
           additionalProperties: { type: 'number', minimum: 0, exclusiveMaximum: 1, description: 'The sparsity of the matching layers.' },
         },
         update: updateSchema,
@@ -109,8 +118,8 @@ export const RIGL_CONFIG_SCHEMA: SchemaNode = {
     training: {
       type: 'object', additionalProperties: false, description: 'The optimization recipe.',
       properties: {
-        epochs: { type: 'number', exclusiveMinimum: 0, default: 5, description: 'Passes over the training set (before the multiplier).' },
-        batch_size: { type: 'integer', minimum: 1, default: 100, description: 'Examples per optimizer step.' },
+        epochs: { type: 'number', exclusiveMinimum: 0, maximum: MAX_EPOCHS, default: 5, description: 'Passes over the training set (before the multiplier).' },
+        batch_size: { type: 'integer', minimum: 1, maximum: MAX_BATCH, default: 100, description: 'Examples per optimizer step.' },
         optimizer: {
           type: 'object', additionalProperties: false, description: 'SGD with momentum.',
           properties: {
@@ -118,7 +127,7 @@ export const RIGL_CONFIG_SCHEMA: SchemaNode = {
             lr: { type: 'number', exclusiveMinimum: 0, default: 0.1, description: 'Peak learning rate.' },
             momentum: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0.9, description: 'Momentum coefficient.' },
             nesterov: { type: 'boolean', default: true, description: 'Use Nesterov momentum.' },
-            weight_decay: { type: 'number', minimum: 0, default: 0.0001, description: 'L2 weight decay added to the gradient.' },
+            weight_decay: { type: 'number', minimum: 0, maximum: 1, default: 0.0001, description: 'L2 weight decay added to the gradient.' },
             weight_decay_on: {
               type: 'string', enum: WEIGHT_DECAY_TARGETS, default: 'kernels', description: 'Which parameters weight decay applies to.',
               enumDescriptions: ['Convolution and fully connected kernels only (the official RigL code).', 'Everything but batch-norm γ/β: kernels and biases (the PyTorch port).', 'Every trainable parameter, batch norm and biases included.'],
@@ -129,18 +138,18 @@ export const RIGL_CONFIG_SCHEMA: SchemaNode = {
           type: 'object', additionalProperties: false, description: 'Learning-rate schedule.',
           properties: {
             type: { type: 'string', enum: LR_SCHEDULES, default: 'cosine', description: 'Schedule shape.', enumDescriptions: ['Cosine decay to 0 after warm-up (the NVIDIA port).', 'Multiply by gamma at each milestone epoch (the paper).', 'Constant after warm-up.'] },
-            warmup_epochs: { type: 'number', minimum: 0, default: 0, description: 'Linear warm-up from 0 over this many epochs.' },
-            milestones: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, default: [], description: 'step only: epochs at which the LR is multiplied by gamma (the paper: 30, 70, 90).' },
-            gamma: { type: 'number', exclusiveMinimum: 0, default: 0.1, description: 'step only: the factor applied at each milestone.' },
+            warmup_epochs: { type: 'number', minimum: 0, maximum: MAX_EPOCHS, default: 0, description: 'Linear warm-up from 0 over this many epochs.' },
+            milestones: { type: 'array', items: { type: 'number', exclusiveMinimum: 0, maximum: MAX_EPOCHS }, maxItems: 1000, default: [], description: 'step only: epochs at which the LR is multiplied by gamma (the paper: 30, 70, 90).' },
+            gamma: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: 0.1, description: 'step only: the factor applied at each milestone.' },
             per: { type: 'string', enum: LR_SCHEDULE_UNITS, default: 'step', description: 'How often the learning rate changes.', enumDescriptions: ['Every optimizer step (a smooth warm-up and decay).', 'Once per epoch, held for the whole epoch (the PyTorch port behind the 100/500/1200-epoch results).'] },
           },
         },
         label_smoothing: { type: 'number', minimum: 0, exclusiveMaximum: 1, default: 0, description: 'Label smoothing of the cross-entropy (the ImageNet recipes use 0.1).' },
-        mixup_alpha: { type: 'number', minimum: 0, default: 0, description: 'mixup (Zhang et al. 2018): train on λ·x_i + (1 − λ)·x_j with λ ~ Beta(α, α) and the same mix of the targets; 0 = off (the PyTorch port uses 0.2). The training accuracy then counts a prediction correct when it names the label with the larger share.' },
-        seed: { type: 'integer', minimum: 0, default: 0, description: 'Seed of masks, initialization, data order and tie-breaking.' },
-        multiplier: { type: 'number', exclusiveMinimum: 0, default: 1, description: 'M× training: epochs, LR epoch anchors and T_end scale by M; ΔT stays (the paper\'s 5×).' },
-        log_every: { type: 'integer', minimum: 1, default: 20, description: 'Write a train event every N steps.' },
-        eval_batch_size: { type: 'integer', minimum: 1, default: 500, description: 'Batch size of evaluation.' },
+        mixup_alpha: { type: 'number', minimum: 0, maximum: 100, default: 0, description: 'mixup (Zhang et al. 2018): train on λ·x_i + (1 − λ)·x_j with λ ~ Beta(α, α) and the same mix of the targets; 0 = off (the PyTorch port uses 0.2). The training accuracy then counts a prediction correct when it names the label with the larger share.' },
+        seed: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0, description: 'Seed of masks, initialization, data order and tie-breaking.' },
+        multiplier: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: 1, description: 'M× training: epochs, LR epoch anchors and T_end scale by M; ΔT stays (the paper\'s 5×).' },
+        log_every: { type: 'integer', minimum: 1, maximum: MAX_TOTAL_STEPS, default: 20, description: 'Write a train event every N steps.' },
+        eval_batch_size: { type: 'integer', minimum: 1, maximum: MAX_BATCH, default: 500, description: 'Batch size of evaluation.' },
       },
     },
     reference: {
@@ -172,10 +181,10 @@ export const RIGL_CONFIG_SCHEMA: SchemaNode = {
       properties: {
         python: { type: 'string', minLength: 1, description: 'The Python interpreter with torch. Default: the `rigl.pythonPath` setting, else the Python extension\'s interpreter, else the first of python3, python, /usr/bin/python3 that has torch.' },
         device: { type: 'string', enum: TORCH_DEVICES, default: 'auto', description: 'Where the ranks compute.', enumDescriptions: ['CUDA when torch sees a GPU, else CPU.', 'CUDA GPUs (the run fails if torch sees none).', 'CPU threads.'] },
-        processes: { type: 'integer', minimum: 1, default: 1, description: 'Ranks on this machine (DDP: nccl on CUDA, gloo on CPU); one GPU each on CUDA. training.batch_size is the global batch, split evenly over the ranks.' },
+        processes: { type: 'integer', minimum: 1, maximum: 1024, default: 1, description: 'Ranks on this machine (DDP: nccl on CUDA, gloo on CPU); one GPU each on CUDA. training.batch_size is the global batch, split evenly over the ranks.' },
         precision: { type: 'string', enum: TORCH_PRECISIONS, default: 'fp32', description: 'CUDA autocast precision.', enumDescriptions: ['Full precision.', 'bfloat16 autocast (Ampere or newer).', 'float16 autocast with a gradient scaler.'] },
         channels_last: { type: 'boolean', default: true, description: 'CUDA only: channels-last memory format for convolutions (faster with tensor cores).' },
-        workers: { type: 'integer', minimum: 0, description: 'DataLoader worker processes per rank (ImageNet decoding). Default: CPUs per rank − 1, at most 8.' },
+        workers: { type: 'integer', minimum: 0, maximum: 1024, description: 'DataLoader worker processes per rank (ImageNet decoding). Default: CPUs per rank − 1, at most 8.' },
         compile: { type: 'boolean', default: false, description: 'torch.compile the model (PyTorch 2.x; ignored where unavailable).' },
       },
     },
@@ -186,9 +195,9 @@ export const RIGL_CONFIG_SCHEMA: SchemaNode = {
         grid: {
           type: 'object', default: {},
           description: 'Key paths of this config (`sparsity.sparsity`, `sparsity.method`) → the values to try; every combination is one grid point.',
-          additionalProperties: { type: 'array', minItems: 1, description: 'The values of this key, one grid point each.' },
+          additionalProperties: { type: 'array', minItems: 1, maxItems: 1000, description: 'The values of this key, one grid point each.' },
         },
-        seeds: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 0 }, description: 'Values of training.seed: every grid point runs once per seed (mean ± std in the results). Default: the config\'s seed.' },
+        seeds: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, description: 'Values of training.seed: every grid point runs once per seed (mean ± std in the results). Default: the config\'s seed.' },
       },
     },
   },

@@ -4,6 +4,8 @@ import { isMap, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode, t
 import type { DocumentSymbol, SymbolKind } from 'vscode-languageserver-types';
 import { toLspRange } from './lsp-range.js';
 import { schemaAt } from './schema.js';
+import { clip } from './problems.js';
+import { MAX_CONFIG_CHARS, MAX_NESTING_DEPTH, MAX_SYMBOLS } from './limits.js';
 
 const KIND = { module: 2, string: 15, number: 16, boolean: 17, array: 18, null: 21, enumMember: 22 } as const satisfies Record<string, SymbolKind>;
 
@@ -19,13 +21,18 @@ function kindOf(value: YamlNode | null, path: string[]): SymbolKind {
   }
 }
 
-function symbolsOf(text: string, items: readonly unknown[], parentPath: string[]): DocumentSymbol[] {
+/** How many symbols may still be made for this text (MAX_SYMBOLS in all). */
+interface Budget { left: number }
+
+function symbolsOf(text: string, items: readonly unknown[], parentPath: string[], budget: Budget): DocumentSymbol[] {
   const symbols: DocumentSymbol[] = [];
   for (const item of items) {
+    if (budget.left <= 0) break;
     if (!isPair(item)) continue;
     const { key, value } = item as Pair<YamlNode, YamlNode | null>;
     if (!isScalar(key) || !key.range) continue;
-    const name = String(key.value);
+    budget.left--;
+    const name = clip(String(key.value));
     const path = [...parentPath, name];
     let end = value?.range?.[1] ?? key.range[1];
     while (end > key.range[1] && /\s/.test(text[end - 1])) end--; // a block value's range takes the newline
@@ -35,14 +42,21 @@ function symbolsOf(text: string, items: readonly unknown[], parentPath: string[]
       range: toLspRange(text, [key.range[0], end]),
       selectionRange: toLspRange(text, [key.range[0], key.range[1]]),
     };
-    if (isMap(value)) symbol.children = symbolsOf(text, value.items, path);
-    else if (value?.range) symbol.detail = text.slice(value.range[0], value.range[1]).trim();
+    // Deeper levels than any config has are left out of the outline: the work stays bounded.
+    if (isMap(value)) symbol.children = path.length < MAX_NESTING_DEPTH ? symbolsOf(text, value.items, path, budget) : [];
+    else if (value?.range) symbol.detail = clip(text.slice(value.range[0], Math.min(value.range[1], value.range[0] + 200)).trim());
     symbols.push(symbol);
   }
   return symbols;
 }
 
 export function documentSymbols(text: string): DocumentSymbol[] {
-  const doc = parseDocument(text, { prettyErrors: false });
-  return isMap(doc.contents) ? symbolsOf(text, doc.contents.items, []) : [];
+  if (text.length > MAX_CONFIG_CHARS) return [];
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { prettyErrors: false });
+  } catch {
+    return []; // a text the parser cannot take (nesting deeper than its stack); diagnostics say why
+  }
+  return isMap(doc.contents) ? symbolsOf(text, doc.contents.items, [], { left: MAX_SYMBOLS }) : [];
 }

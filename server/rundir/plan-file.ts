@@ -18,7 +18,8 @@ export function describeRunData(config: RiglConfig, cwd?: string): Promise<PlanD
 }
 
 export function runPlanOf(runId: string, config: RiglConfig, data: PlanData): RunPlan {
-  const plan = buildPlan(config, data);
+  // The one plan that lists every mask update; the config's step bound keeps the count finite, PlanLimitError the list short.
+  const plan = buildPlan(config, data, { listUpdates: true });
   return {
     format: RUN_PLAN_FORMAT,
     runId,
@@ -32,7 +33,7 @@ export function runPlanOf(runId: string, config: RiglConfig, data: PlanData): Ru
     totals: plan.totals,
     schedule: {
       stepsPerEpoch: plan.steps.stepsPerEpoch, totalSteps: plan.steps.totalSteps, deltaT: plan.steps.deltaT,
-      endStep: plan.steps.endStep, startStep: plan.steps.startStep, maskUpdates: plan.steps.updates,
+      endStep: plan.steps.endStep, startStep: plan.steps.startStep, maskUpdates: plan.steps.updates ?? [],
     },
     flopsRule: trainFlopsRule(config.sparsity.method),
   };

@@ -41,18 +41,42 @@ export function exactZeroCount(sparsity: number, params: number): number {
   return floorTolerant(sparsity * params);
 }
 
-export function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
+/**
+ * Whether `name` matches a glob of `*` (any run of characters, dots included) and `?` (one
+ * character). Written here rather than as a regular expression (or picomatch, which also compiles
+ * to one and treats `/` as special): a pattern of many `*` backtracks exponentially in a regex
+ * engine, while this greedy matcher with one resume point takes O(|pattern|·|name|) at worst.
+ */
+export function globMatches(pattern: string, name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let starAt = -1;
+  let resumeAt = 0;
+  while (n < name.length) {
+    if (p < pattern.length && (pattern[p] === '?' || (pattern[p] !== '*' && pattern[p] === name[n]))) {
+      p++; n++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      starAt = p++;
+      resumeAt = n;
+    } else if (starAt >= 0) {
+      // The last `*` takes one more character; earlier stars never need to be revisited.
+      p = starAt + 1;
+      n = ++resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
-/** The override pattern that applies to a layer: an exact name wins over globs; among globs, the first listed. */
 /** Whether an override pattern names a layer: its exact name, or a glob (only patterns with * or ? are globs). */
 export function patternMatches(pattern: string, name: string): boolean {
   if (pattern === name) return true;
-  return /[*?]/.test(pattern) && globToRegExp(pattern).test(name);
+  return /[*?]/.test(pattern) && globMatches(pattern, name);
 }
 
+/** The override pattern that applies to a layer: an exact name wins over globs; among globs, the first listed. */
 export function matchOverride(name: string, overrides: Readonly<Record<string, number>>): string | undefined {
   if (Object.prototype.hasOwnProperty.call(overrides, name)) return name;
   return Object.keys(overrides).find((pattern) => patternMatches(pattern, name));

@@ -9,6 +9,7 @@ import { activeCount } from './masks.js';
 import { flopsSummary } from './flops.js';
 import { createMaskSchedule, gmpSparsity, gmpTargetActive, isGmpPruneStep, type MaskSchedule } from './schedule.js';
 import type { PlanMaskUpdate } from '../protocol.js';
+import { stepCounts } from '../config/steps.js';
 
 export interface LayerPlan {
   name: string;
@@ -36,8 +37,8 @@ export interface StepPlan {
   deltaT: number;
   /** How many mask updates the run will perform. */
   maskUpdates: number;
-  /** Every mask update in order: f(t) for rigl/set/snfs, per-layer target nonzeros for gmp. */
-  updates: PlanMaskUpdate[];
+  /** Every mask update in order: f(t) for rigl/set/snfs, per-layer target nonzeros for gmp (only when listed: PlanOptions). */
+  updates?: PlanMaskUpdate[];
 }
 
 export interface Plan {
@@ -72,21 +73,52 @@ export function modelSpecFor(config: RiglConfig, actual?: DataShape): ModelSpec 
   return getModelSpec(config.model, { inputShape: facts.inputShape, numClasses: facts.numClasses });
 }
 
+/**
+ * The most mask updates a plan lists (plan.json holds each one). RigL's ΔT = 100 over 10^8 steps
+ * is 10^6 updates, more than any real run; a config asking for more is refused when it is created.
+ */
+export const MAX_LISTED_UPDATES = 1_000_000;
+
+export interface PlanOptions {
+  /**
+   * List every mask update (plan.json, the trainer). Off for the editor's plans (hover, lenses,
+   * validators), which only count them: a run of 2^40 steps with ΔT = 1 is counted in O(1).
+   */
+  listUpdates?: boolean;
+}
+
+export class PlanLimitError extends RangeError {
+  override name = 'PlanLimitError';
+}
+
 /** Step counts and mask-update steps; the updates' gmp targets are filled in by buildPlan (they need the layers). */
-export function planSteps(config: RiglConfig, actual?: DataShape): StepPlan {
+export function planSteps(config: RiglConfig, actual?: DataShape, options: PlanOptions = {}): StepPlan {
   const info = modelInfo(config.model);
   const trainSize = actual?.trainSize ?? datasetFacts(config.dataset, { inputShape: info.nativeInput, numClasses: info.nativeClasses }).trainSize;
   const { training, sparsity } = config;
-  // The loaders drop the last partial batch, so an epoch is floor(N / batch) steps.
-  const stepsPerEpoch = Math.max(1, Math.floor(trainSize / training.batch_size));
-  const totalSteps = Math.max(1, Math.round(training.epochs * training.multiplier * stepsPerEpoch));
+  const { stepsPerEpoch, totalSteps } = stepCounts(trainSize, training);
   // The same schedule object the updaters step by: one rule for when masks change.
   const schedule = createMaskSchedule(sparsity.update, totalSteps);
-  const updates = updateSteps(sparsity.method, schedule).map((step): PlanMaskUpdate => (sparsity.method === 'gmp' ? { step } : { step, fraction: schedule.updateFraction(step) }));
-  return { trainSize, stepsPerEpoch, totalSteps, endStep: schedule.endStep, startStep: schedule.startStep, deltaT: schedule.deltaT, maskUpdates: updates.length, updates };
+  const maskUpdates = updateCount(sparsity.method, schedule);
+  const steps: StepPlan = { trainSize, stepsPerEpoch, totalSteps, endStep: schedule.endStep, startStep: schedule.startStep, deltaT: schedule.deltaT, maskUpdates };
+  if (options.listUpdates) {
+    if (maskUpdates > MAX_LISTED_UPDATES) {
+      throw new PlanLimitError(`this run would update its masks ${maskUpdates} times (every ${schedule.deltaT} steps until step ${schedule.endStep}); at most ${MAX_LISTED_UPDATES} are planned. Raise sparsity.update.delta_t or train fewer steps.`);
+    }
+    steps.updates = updateSteps(sparsity.method, schedule).map((step): PlanMaskUpdate => (sparsity.method === 'gmp' ? { step } : { step, fraction: schedule.updateFraction(step) }));
+  }
+  return steps;
 }
 
-/** The steps at which a method changes masks under a schedule. */
+/** How many times a method changes masks under a schedule: counted, whatever the step counts. */
+export function updateCount(method: RiglConfig['sparsity']['method'], schedule: MaskSchedule): number {
+  if (method === 'gmp') return gmpPruneCount(schedule.startStep, schedule.endStep, schedule.deltaT);
+  if (method !== 'rigl' && method !== 'set' && method !== 'snfs') return 0;
+  // isDropGrowStep: the multiples of ΔT in [1, T_end).
+  return Math.max(0, Math.floor((schedule.endStep - 1) / schedule.deltaT));
+}
+
+/** The steps at which a method changes masks under a schedule (as many as updateCount: bound it first). */
 export function updateSteps(method: RiglConfig['sparsity']['method'], schedule: MaskSchedule): number[] {
   if (method === 'gmp') return gmpUpdateSteps(schedule.startStep, schedule.endStep, schedule.deltaT);
   if (method !== 'rigl' && method !== 'set' && method !== 'snfs') return [];
@@ -97,7 +129,16 @@ export function updateSteps(method: RiglConfig['sparsity']['method'], schedule: 
   return steps;
 }
 
-/** The steps at which gmp prunes: the multiples of ΔT in (t0, t1) and t1 itself (schedule.ts decides). */
+/** How many steps gmp prunes at: the multiples of ΔT in (t0, t1], and t1 itself; counted, never listed. */
+export function gmpPruneCount(startStep: number, endStep: number, deltaT: number): number {
+  if (endStep <= startStep) return 0;
+  return Math.floor(endStep / deltaT) - Math.floor(startStep / deltaT) + (endStep % deltaT === 0 ? 0 : 1);
+}
+
+/**
+ * The steps at which gmp prunes: the multiples of ΔT in (t0, t1) and t1 itself (schedule.ts decides).
+ * A list as long as the count: callers bound it (gmpPruneCount) before asking for it.
+ */
 export function gmpUpdateSteps(startStep: number, endStep: number, deltaT: number): number[] {
   const steps: number[] = [];
   for (let t = Math.ceil((startStep + 1) / deltaT) * deltaT; t < endStep; t += deltaT) if (isGmpPruneStep(t, deltaT, startStep, endStep)) steps.push(t);
@@ -105,8 +146,17 @@ export function gmpUpdateSteps(startStep: number, endStep: number, deltaT: numbe
   return steps;
 }
 
+/** Above this many pruning steps the mean progress is integrated instead of summed step by step. */
+const GMP_SUM_LIMIT = 100_000;
+
 /** Mean over all training steps of gmp's pruning progress c(t) (s_l(t) = s_l·c(t)), held between prunes. */
 function gmpMeanProgress(steps: StepPlan, startStep: number): number {
+  if (gmpPruneCount(startStep, steps.endStep, steps.deltaT) > GMP_SUM_LIMIT) {
+    // With n > 10^5 prunes the held sum differs from the integral of the ramp by at most 2ΔT
+    // steps' worth, a relative 2/n < 2·10^-5: ∫ c = 3/4 of the ramp, then c = 1 to the end.
+    const ramp = steps.endStep - startStep;
+    return (0.75 * ramp + (steps.totalSteps + 1 - steps.endStep)) / steps.totalSteps;
+  }
   const pruneSteps = gmpUpdateSteps(startStep, steps.endStep, steps.deltaT);
   let sum = 0;
   for (let i = 0; i < pruneSteps.length; i++) {
@@ -118,7 +168,7 @@ function gmpMeanProgress(steps: StepPlan, startStep: number): number {
 }
 
 /** The plan from the dataset's nominal facts, or from what an opened dataset gives (`actual`). */
-export function buildPlan(config: RiglConfig, actual?: DataShape): Plan {
+export function buildPlan(config: RiglConfig, actual?: DataShape, options: PlanOptions = {}): Plan {
   const spec = modelSpecFor(config, actual);
   const { sparsity } = config;
   const densities: LayerDensity[] = sparsity.method === 'dense'
@@ -139,8 +189,8 @@ export function buildPlan(config: RiglConfig, actual?: DataShape): Plan {
       flops: density * layer.flops, flopsDense: layer.flops, participates: densities[i].participates, fixedBy: densities[i].fixedBy,
     };
   });
-  const steps = planSteps(config, actual);
-  if (sparsity.method === 'gmp') {
+  const steps = planSteps(config, actual, options);
+  if (sparsity.method === 'gmp' && steps.updates) {
     const schedule = createMaskSchedule(sparsity.update, steps.totalSteps);
     for (const update of steps.updates) update.nnz = layers.map((l) => gmpTargetActive(schedule, l.density, l.params, update.step));
   }
