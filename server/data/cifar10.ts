@@ -67,9 +67,12 @@ export async function findCifarFolder(path: string): Promise<string> {
   throw new DatasetError(`CIFAR-10: ${path} has no ${CIFAR10_TRAIN_FILES[0]} (expected ${CIFAR10_EXPECTATION})${pythonHint}`);
 }
 
+/** A CIFAR-10 batch file is 30 730 000 bytes; twice that is refused unread. */
+const MAX_CIFAR_FILE_BYTES = 64 * 1024 * 1024;
+
 async function readCifarFile(folder: string, name: string): Promise<ByteImages> {
   const file = join(folder, name);
-  return parseCifarRecords(await readFileOrExplain(file, 'CIFAR-10', CIFAR10_EXPECTATION), file);
+  return parseCifarRecords(await readFileOrExplain(file, 'CIFAR-10', CIFAR10_EXPECTATION, MAX_CIFAR_FILE_BYTES), file);
 }
 
 export async function openCifar10(options: { path?: string; trainLimit: number; prefetchDepth: number }): Promise<Dataset> {

@@ -1,7 +1,7 @@
 // Dataset errors that say which path was read and what was expected there, so a user can fix
 // the config without reading a stack trace; raw fs errors are translated, never passed on.
-import { promises as fs } from 'node:fs';
 import { errorMessage } from '../errors.js';
+import { FileReadError, readBoundedFile } from '../files/bounded-read.js';
 
 export class DatasetError extends Error {
   override name = 'DatasetError';
@@ -24,11 +24,15 @@ export function describeFsFailure(error: unknown): string {
   }
 }
 
-/** Reads a whole file; a failure becomes a DatasetError naming the dataset, the path and the expectation. */
-export async function readFileOrExplain(file: string, dataset: string, expected: string): Promise<Buffer> {
+/**
+ * Reads a whole regular file of at most `maxBytes` (a FIFO or /dev/zero is refused before any
+ * read); a failure becomes a DatasetError naming the dataset, the path and the expectation.
+ */
+export async function readFileOrExplain(file: string, dataset: string, expected: string, maxBytes: number): Promise<Buffer> {
   try {
-    return await fs.readFile(file);
+    return readBoundedFile(file, { maxBytes });
   } catch (error) {
-    throw new DatasetError(`${dataset}: ${file} ${describeFsFailure(error)} (expected ${expected})`);
+    const why = error instanceof FileReadError ? error.reason : describeFsFailure(error);
+    throw new DatasetError(`${dataset}: ${file} ${why} (expected ${expected})`);
   }
 }

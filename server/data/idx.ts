@@ -1,12 +1,16 @@
 // The IDX file format of MNIST and Fashion-MNIST: a big-endian magic (0, 0, type, rank), one
 // uint32 per dimension, then the values row-major. Gzip-compressed files are accepted as well.
 import { createReadStream } from 'node:fs';
-import { promisify } from 'node:util';
-import { createGunzip, gunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { errorMessage } from '../errors.js';
+import { assertRegularFile, FileReadError, gunzipBounded } from '../files/bounded-read.js';
 import { DatasetError, readFileOrExplain } from './errors.js';
 
-const gunzipAsync = promisify(gunzip);
+/**
+ * The largest IDX file read, compressed or after gunzip: MNIST's largest is 47 MB, so this leaves
+ * room for larger MNIST-shaped sets while a gzip bomb stops here instead of at gigabytes.
+ */
+export const MAX_IDX_BYTES = 256 * 1024 * 1024;
 
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 
@@ -74,19 +78,19 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Gunzips when the bytes are gzip (judged by content, not by name); a corrupt stream names the file. */
+/** Gunzips when the bytes are gzip (judged by content, not by name), to at most MAX_IDX_BYTES; a corrupt stream names the file. */
 export async function gunzipIfCompressed(bytes: Uint8Array, source: string): Promise<Uint8Array> {
   if (!isGzip(bytes)) return bytes;
   try {
-    return await gunzipAsync(bytes);
+    return await gunzipBounded(bytes, MAX_IDX_BYTES, source);
   } catch (error) {
-    throw new DatasetError(`${source}: not a valid gzip file (${errorMessage(error)})`);
+    throw new DatasetError(error instanceof FileReadError ? error.message : `${source}: not a valid gzip file`);
   }
 }
 
 /** Reads and parses an IDX file, plain or gzip-compressed. */
 export async function readIdxFile(file: string, expectedMagic?: number, dataset = 'IDX'): Promise<IdxArray> {
-  const raw = await readFileOrExplain(file, dataset, 'an IDX file, plain or gzip-compressed');
+  const raw = await readFileOrExplain(file, dataset, 'an IDX file, plain or gzip-compressed', MAX_IDX_BYTES);
   return parseIdx(await gunzipIfCompressed(raw, file), file, expectedMagic);
 }
 
@@ -106,6 +110,12 @@ export async function readIdxDims(file: string, dataset = 'IDX'): Promise<number
 }
 
 function readHead(file: string, length: number, dataset: string, gunzipFirst = false): Promise<Uint8Array> {
+  // A stream would wait forever on a FIFO nobody writes to: only regular files are opened.
+  try {
+    assertRegularFile(file);
+  } catch (error) {
+    return Promise.reject(new DatasetError(`${dataset}: ${error instanceof FileReadError ? error.message : errorMessage(error)} (expected an IDX file, plain or gzip-compressed)`));
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -1,10 +1,9 @@
 // The rigl/ run requests on the connection, answered by the RunManager: start (from an open
 // document's text or the file on disk), stop, resume, list and history. Failures become ResponseErrors.
-import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
-import { LSPErrorCodes, ResponseError, type Connection, type TextDocuments } from 'vscode-languageserver/node';
+import { ErrorCodes, LSPErrorCodes, ResponseError, type Connection, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { ConfigError } from '../config/load.js';
+import { ConfigError, readConfigFile } from '../config/load.js';
 import { ListRunsRequest, ResumeRunRequest, RunHistoryRequest, StartRunRequest, StartSweepRequest, StopRunRequest, SweepResultsRequest } from '../protocol.js';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -16,17 +15,21 @@ import type { RunManager } from '../runs/manager.js';
 import { uriToPath } from './settings.js';
 
 export function registerRunRequests(connection: Connection, documents: TextDocuments<TextDocument>, manager: RunManager, workspaceRoot: () => string): void {
-  connection.onRequest(StartRunRequest.type, (params) => answer(async () => {
-    const { text, file } = configSource(params.uri, params.text, documents, workspaceRoot());
-    return manager.start({ configText: text, configFile: file, overrides: params.overrides ?? [] });
+  connection.onRequest(StartRunRequest.type, (raw) => answer(async () => {
+    const params = paramsOf(StartRunRequest.method, raw);
+    const uri = stringParam(StartRunRequest.method, params, 'uri');
+    const text = optionalParam(StartRunRequest.method, params, 'text', (v): v is string => typeof v === 'string', 'a string');
+    const overrides = optionalParam(StartRunRequest.method, params, 'overrides', (v): v is string[] => Array.isArray(v) && v.every((o) => typeof o === 'string'), 'a list of strings');
+    const source = configSource(uri, text, documents, workspaceRoot());
+    return manager.start({ configText: source.text, configFile: source.file, overrides: overrides ?? [] });
   }));
-  connection.onRequest(StopRunRequest.type, (params) => answer(async () => manager.stop(params.runId)));
-  connection.onRequest(ResumeRunRequest.type, (params) => answer(async () => {
-    const { runId, queued } = await manager.resume(params.runId);
+  connection.onRequest(StopRunRequest.type, (raw) => answer(async () => manager.stop(runIdParam(StopRunRequest.method, raw))));
+  connection.onRequest(ResumeRunRequest.type, (raw) => answer(async () => {
+    const { runId, queued } = await manager.resume(runIdParam(ResumeRunRequest.method, raw));
     return { runId, queued };
   }));
   connection.onRequest(ListRunsRequest.type, () => answer(async () => ({ runs: manager.list() })));
-  connection.onRequest(RunHistoryRequest.type, (params) => answer(async () => manager.history(params.runId)));
+  connection.onRequest(RunHistoryRequest.type, (raw) => answer(async () => manager.history(runIdParam(RunHistoryRequest.method, raw))));
   connection.onRequest(StartSweepRequest.type, (params) => answer(async () => {
     const { text, file } = configSource(params.uri, params.text, documents, workspaceRoot());
     const path = uriToPath(params.uri);
@@ -44,7 +47,40 @@ export function registerRunRequests(connection: Connection, documents: TextDocum
   }));
 }
 
-/** The text to run: what the client sent, else the open document's, else the saved file's. */
+/** A request's parameters as an object; anything else is InvalidParams, not a TypeError from deep inside. */
+function paramsOf(method: string, params: unknown): Record<string, unknown> {
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) throw invalidParams(`${method}: expected an object of parameters`);
+  return params as Record<string, unknown>;
+}
+
+function stringParam(method: string, params: Record<string, unknown>, key: string): string {
+  const value = params[key];
+  if (typeof value !== 'string' || value.length === 0) throw invalidParams(`${method}: \`${key}\` must be a non-empty string; got ${describeValue(value)}`);
+  return value;
+}
+
+function optionalParam<T>(method: string, params: Record<string, unknown>, key: string, is: (value: unknown) => value is T, what: string): T | undefined {
+  const value = params[key];
+  if (value === undefined || value === null) return undefined;
+  if (!is(value)) throw invalidParams(`${method}: \`${key}\` must be ${what}; got ${describeValue(value)}`);
+  return value;
+}
+
+function runIdParam(method: string, raw: unknown): string {
+  return stringParam(method, paramsOf(method, raw), 'runId');
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'string' ? 'an empty string' : typeof value;
+}
+
+function invalidParams(message: string): ResponseError<void> {
+  return new ResponseError(ErrorCodes.InvalidParams, message);
+}
+
+/** The text to run: what the client sent, else the open document's, else the saved *.rigl.yaml file's. */
 function configSource(uri: string, text: string | undefined, documents: TextDocuments<TextDocument>, root: string): { text: string; file: string } {
   const path = uriToPath(uri);
   // Messages name the file as the user sees it in the workspace.
@@ -53,11 +89,9 @@ function configSource(uri: string, text: string | undefined, documents: TextDocu
   const open = documents.get(uri);
   if (open) return { text: open.getText(), file };
   if (!path) throw new ConfigError(`${uri}: not open and not a file on disk; send its text with the request`);
-  try {
-    return { text: readFileSync(path, 'utf8'), file };
-  } catch (error) {
-    throw new ConfigError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
+  // Only the language's own files are read from disk: another file's lines must never come back in an error.
+  if (!/\.rigl\.ya?ml$/i.test(path)) throw new ConfigError(`${file}: not a RigL config; runs start from *.rigl.yaml files`);
+  return { text: readConfigFile(path, file), file };
 }
 
 function shortPath(path: string, root: string): string {

@@ -11,6 +11,7 @@ import { createRun, openRunForResume } from '../rundir/start.js';
 import { isFinalState, listRuns, RunDirectory, RUN_FILES } from '../rundir/store.js';
 import { pytorchEngine, tfjsEngine, type EngineRun, type TrainerEngine } from './engines.js';
 import { PythonProbes } from './python-interpreter.js';
+import { runDirectoryOf } from '../rundir/run-path.js';
 import { TrainerProcess, type TrainerExit } from './trainer-process.js';
 import type { EngineName } from '../config/types.js';
 
@@ -440,11 +441,9 @@ export class RunManager {
     this.masks.flush(runId);
   }
 
-  /** A run id from a client names a folder directly under the runs root, or `sweep/run` one level down; nothing else. */
+  /** A run id from a client names a real folder under the runs root (`run`, or `sweep/run` one level down), nothing else (run-path.ts). */
   private runDir(runId: string): string {
-    const parts = runId.split('/');
-    if (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)?$/.test(runId) || parts.some((part) => part === '.' || part === '..')) throw new Error(`invalid run id: ${JSON.stringify(runId)}`);
-    return join(this.root, ...parts);
+    return runDirectoryOf(this.root, runId);
   }
 
   private assertOpen(): void {

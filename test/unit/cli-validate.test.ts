@@ -49,6 +49,6 @@ test('warnings only exit 0; a semantic error exits 1; a missing file exits 2', (
   assert.match(failed.stdout, /mismatch\.rigl\.yaml:1:8: error model-input-mismatch resnet50 needs inputs of at least 32×32 pixels/);
   const missing = cli('validate', join(dir, 'nope.rigl.yaml'));
   assert.equal(missing.status, 2);
-  assert.match(missing.stderr, /nope\.rigl\.yaml: no such file/);
+  assert.match(missing.stderr, /nope\.rigl\.yaml: does not exist/);
   assert.equal(cli('validate').status, 2, 'no file given');
 });
