@@ -114,7 +114,7 @@ function readHead(file: string, length: number, dataset: string, gunzipFirst = f
   try {
     assertRegularFile(file);
   } catch (error) {
-    return Promise.reject(new DatasetError(`${dataset}: ${error instanceof FileReadError ? error.message : errorMessage(error)} (expected an IDX file, plain or gzip-compressed)`));
+    return Promise.reject(new DatasetError(`${dataset}: ${file}: cannot read its header (${error instanceof FileReadError ? error.reason : errorMessage(error)})`));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
