@@ -25,6 +25,11 @@ export interface StatusEvent extends EventBase {
   message?: string;
   /** Sent with 'running': what the dashboard needs to lay itself out. */
   info?: RunInfo;
+  /**
+   * Sent with the 'starting' of a resumed attempt: the step it continues from (0 without a
+   * checkpoint). Events of earlier attempts after this step were trained again; readers drop them.
+   */
+  resumedFrom?: number;
 }
 
 export interface RunInfo {

@@ -1,6 +1,6 @@
 // Text of a *.rigl.yaml → problems with exact offsets, and (when there are no errors) the
 // resolved, defaulted RiglConfig. Schema checks only; semantic checks live in validators/.
-import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { isCollection, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import Ajv, { type ErrorObject } from 'ajv';
 import { RIGL_CONFIG_SCHEMA, schemaAt, type SchemaNode } from './schema.js';
 import { capProblems, clip, nearest, type ConfigProblem } from './problems.js';
@@ -55,6 +55,11 @@ export function analyzeConfigText(text: string): ConfigAnalysis {
   const deep = tooDeepNode(doc);
   if (deep) {
     problems.add({ code: 'invalid-value', severity: 'error', message: `Nested more than ${MAX_NESTING_DEPTH} levels deep here; a RigL config has at most 4 levels.`, path: [], range: deep.range ? [deep.range[0], Math.max(deep.range[0] + 1, Math.min(deep.range[1], deep.range[0] + 1))] : [0, 1] });
+    return { doc, raw: undefined, problems: problems.done() };
+  }
+  const complexKey = firstCollectionKey(doc);
+  if (complexKey) {
+    problems.add({ code: 'invalid-value', severity: 'error', message: 'A key must be a plain name, not a list or a mapping.', path: [], range: complexKey });
     return { doc, raw: undefined, problems: problems.done() };
   }
   let raw: unknown;
@@ -166,6 +171,18 @@ function stepBoundProblem(doc: Document.Parsed, config: RiglConfig): ConfigProbl
     message: `This run would take ${totalSteps.toExponential(2)} optimizer steps (epochs × multiplier × steps per epoch); the most a run may take is 2^40 = ${MAX_TOTAL_STEPS}. Lower training.epochs or training.multiplier.`,
     data: { totalSteps, maxSteps: MAX_TOTAL_STEPS },
   };
+}
+
+/** The range of the first key that is a collection (`? [a, b]`): JavaScript objects cannot hold it. */
+function firstCollectionKey(doc: Document.Parsed): [number, number] | undefined {
+  let range: [number, number] | undefined;
+  visit(doc, { Pair(_key, pair) {
+    if (!isCollection(pair.key)) return undefined;
+    const r = (pair.key as YamlNode).range;
+    range = r ? [r[0], Math.max(r[0] + 1, r[1])] : [0, 1];
+    return visit.BREAK;
+  } });
+  return range;
 }
 
 /** Where the first alias of the document is: the likely culprit of an alias error. */

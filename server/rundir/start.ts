@@ -1,12 +1,14 @@
 // Creating a run from a resolved config (config.yaml for people, plan.json for engines), and
 // reopening one to resume: shared by the CLI, the run manager and the engines' entry points.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { resolveConfigText, ConfigError } from '../config/load.js';
 import type { RiglConfig } from '../config/types.js';
 import type { RunPlan, RunSummary } from '../protocol.js';
 import { describeRunData, readPlanFile, runPlanOf, writePlanFile } from './plan-file.js';
-import { isFinalState, isProcessAlive, RunDirectory } from './store.js';
+import { isFinalState, isProcessAlive, RunDirectory, RunFolderError } from './store.js';
+import { describeWriteFailure } from './disk-errors.js';
+import { PlanLimitError } from '../sparse/plan.js';
 
 /**
  * Opens the dataset's facts first (a missing dataset refuses the run before any folder exists),
@@ -17,7 +19,14 @@ export async function createRun(outputRoot: string, config: RiglConfig, cwd?: st
   const header = `# The resolved configuration of this run: every default filled in.\n`;
   // `runId` fixes the folder name (a sweep's runs); otherwise a new one is made from the config's name.
   const run = RunDirectory.create(outputRoot, config.name, header + stringify(config), runId);
-  writePlanFile(run.path('plan'), runPlanOf(run.runId, config, data));
+  try {
+    writePlanFile(run.path('plan'), runPlanOf(run.runId, config, data));
+  } catch (error) {
+    // No half-made run is left behind (a plan refused for its size, a disk that filled up).
+    rmSync(run.dir, { recursive: true, force: true });
+    if (error instanceof PlanLimitError) throw new ConfigError(`${config.name}: ${error.message}`);
+    throw new RunFolderError(`cannot create a run in ${outputRoot}: ${describeWriteFailure(error)}`);
+  }
   return run;
 }
 

@@ -1,10 +1,12 @@
 // The run directory (docs/engines.md): config.yaml, plan.json, events.jsonl, summary.json,
 // checkpoints/, trainer.log. Creating, appending, reading back and listing runs, past ones included.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { accessSync, appendFileSync, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parse } from 'yaml';
 import { writeFileAtomic } from './atomic.js';
+import { crashPoint } from './crash-points.js';
+import { describeWriteFailure } from './disk-errors.js';
 import { FINAL_STATES, type RunEvent, type RunListItem, type RunState, type RunSummary } from '../protocol.js';
 
 export const RUN_FILES = { config: 'config.yaml', plan: 'plan.json', events: 'events.jsonl', summary: 'summary.json', log: 'trainer.log', checkpoints: 'checkpoints' } as const;
@@ -29,8 +31,12 @@ export class RunDirectory {
   /** A new run directory; `runId` fixes its folder name (a sweep's runs), else one is made from the name. */
   static create(outputRoot: string, name: string, configText: string, runId = newRunId(name)): RunDirectory {
     const run = new RunDirectory(join(outputRoot, runId), runId);
-    mkdirSync(join(run.dir, RUN_FILES.checkpoints), { recursive: true });
-    writeFileAtomic(run.path('config'), configText);
+    try {
+      mkdirSync(join(run.dir, RUN_FILES.checkpoints), { recursive: true });
+      writeFileAtomic(run.path('config'), configText);
+    } catch (error) {
+      throw new RunFolderError(`cannot create a run in ${resolve(outputRoot)}: ${whyNotWritable(outputRoot, error)}`);
+    }
     return run;
   }
 
@@ -42,9 +48,24 @@ export class RunDirectory {
     return existsSync(this.path('config'));
   }
 
+  /** Whether this writer has made sure events.jsonl ends with a whole line. */
+  private eventsTailChecked = false;
+
   /** One line per event; appended before the event is sent anywhere, so the disk is the record. */
   appendEvent(event: RunEvent): void {
-    appendFileSync(this.path('events'), JSON.stringify(event) + '\n');
+    const line = JSON.stringify(event) + '\n';
+    if (!this.eventsTailChecked) {
+      // A writer killed mid-line left a fragment: end it, so this event starts a line of its own.
+      if (!endsWithNewline(this.path('events'))) appendFileSync(this.path('events'), '\n');
+      this.eventsTailChecked = true;
+    }
+    if (process.env.RIGL_TEST_CRASH_AT) {
+      appendFileSync(this.path('events'), line.slice(0, line.length >> 1));
+      crashPoint('partial-append:events.jsonl');
+      appendFileSync(this.path('events'), line.slice(line.length >> 1));
+      return;
+    }
+    appendFileSync(this.path('events'), line);
   }
 
   appendLog(line: string): void {
@@ -63,7 +84,12 @@ export class RunDirectory {
     }
   }
 
-  /** Every complete event line; a line cut short by a crash (the last one) is skipped. */
+  /**
+   * Every complete event line, as the latest attempt of each step recorded it: a resumed run's
+   * status event carries `resumedFrom`, and the events an earlier attempt wrote after that step
+   * (trained again after the crash) give way to the new ones, so steps never run backwards.
+   * A line cut short by a crash is skipped.
+   */
   readEvents(): RunEvent[] {
     let text: string;
     try {
@@ -74,11 +100,21 @@ export class RunDirectory {
     const events: RunEvent[] = [];
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
+      let event: RunEvent;
       try {
-        events.push(JSON.parse(line) as RunEvent);
+        event = JSON.parse(line) as RunEvent;
       } catch {
-        // a torn write at the end of the file: everything before it is intact
+        continue; // a torn write (a crash mid-line): everything around it is intact
       }
+      if (event.type === 'status' && typeof event.resumedFrom === 'number') {
+        // Step 0 has no checkpoint: an attempt from 0 starts over, its initial mask statistics included.
+        const from = event.resumedFrom;
+        const superseded = (e: RunEvent) => e.step > from || (from === 0 && e.type !== 'status');
+        const kept = events.filter((e) => !superseded(e));
+        events.length = 0;
+        events.push(...kept);
+      }
+      events.push(event);
     }
     return events;
   }
@@ -100,19 +136,57 @@ export class RunDirectory {
   listItem(): RunListItem | undefined {
     const summary = this.readSummary();
     if (!summary && !this.exists()) return undefined;
-    // A trainer killed outright (SIGKILL, out of memory) leaves a live-looking state behind.
-    const orphaned = summary !== undefined && !isFinalState(summary.state) && summary.pid !== undefined && !isProcessAlive(summary.pid);
+    // A live-looking state whose owner (the trainer, or the server that queued the run) is gone,
+    // or no summary at all (killed while writing its first one): the run is not going anywhere.
+    // A run manager overlays the runs it really has queued or running.
+    const orphaned = summary === undefined || (!isFinalState(summary.state) && (summary.pid === undefined || !isProcessAlive(summary.pid)));
     return {
       runId: summary?.runId ?? this.runId,
       dir: this.dir,
       name: summary?.name ?? this.runId,
-      state: orphaned ? 'killed' : summary?.state ?? 'queued',
+      state: orphaned ? 'killed' : summary?.state ?? 'killed',
       step: summary?.step ?? 0,
       totalSteps: summary?.totalSteps ?? 0,
       bestTop1: summary?.best?.top1,
       ...this.referenceTop1(),
       updatedAt: summary?.updatedAt ?? statSync(this.dir).mtimeMs,
     };
+  }
+}
+
+export class RunFolderError extends Error {
+  override name = 'RunFolderError';
+}
+
+/** Why a runs folder cannot take a new run, in words (not the ENOENT that mkdir reports under a read-only parent). */
+function whyNotWritable(outputRoot: string, error: unknown): string {
+  // The nearest folder that exists is the one that refused.
+  let existing = resolve(outputRoot);
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch {
+    return `${existing} is not writable (read-only, or no permission)`;
+  }
+  return describeWriteFailure(error);
+}
+
+/** Whether a file is empty, missing, or ends with a newline (reads its last byte only). */
+function endsWithNewline(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return true;
+  }
+  try {
+    const { size } = fstatSync(fd);
+    if (size === 0) return true;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 0x0a;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,6 +1,6 @@
 // The run lifecycle for the language server: start (or queue) trainer processes, stop them (kill
 // after a timeout), resume, detect crashes, relay their events in batches, list runs on disk.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveConfigText } from '../config/load.js';
 import type { RiglConfig } from '../config/types.js';
@@ -176,8 +176,8 @@ export class RunManager {
     const live = this.active.get(runId);
     if (live) throw new Error(`run ${runId} is already ${live.state}`);
     const { run, config } = await openRunForResume(dir, this.cwd, runId);
-    const hasCheckpoint = existsSync(join(run.path('checkpoints'), 'latest.json'));
-    const managed = this.admit(run, config, hasCheckpoint, options.maxSteps, await this.pythonFor(config));
+    // The engine continues from the newest complete checkpoint, or from step 0 if there is none (as the CLI's resume).
+    const managed = this.admit(run, config, true, options.maxSteps, await this.pythonFor(config));
     return { runId: managed.runId, dir: run.dir, queued: managed.state === 'queued' };
   }
 
@@ -423,15 +423,17 @@ export class RunManager {
   private summaryWith(managed: ManagedRun, state: RunState, message: string): RunSummary {
     const now = Date.now();
     const existing = managed.run.readSummary();
+    // A final state has no owner; a queued run is this server's: if it dies, listings see the owner gone.
+    const owner = isFinalState(state) ? {} : { pid: process.pid };
     if (existing) {
-      // The pid goes: the process it named is not running this run any more (or never did).
+      // The trainer's pid goes: the process it named is not running this run any more (or never did).
       const { pid: _pid, ...rest } = existing;
-      return { ...rest, state, message, updatedAt: now };
+      return { ...rest, state, message, updatedAt: now, ...owner };
     }
     const { config } = managed;
     return {
       runId: managed.runId, name: config.name, state, message, model: config.model, method: config.sparsity.method, backend: '',
-      step: managed.step, totalSteps: managed.totalSteps, epoch: managed.epoch, startedAt: now, updatedAt: now,
+      step: managed.step, totalSteps: managed.totalSteps, epoch: managed.epoch, startedAt: now, updatedAt: now, ...owner,
       sparsity: { global: config.sparsity.method === 'dense' ? 0 : config.sparsity.sparsity, layers: [] },
     };
   }

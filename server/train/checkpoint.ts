@@ -1,6 +1,6 @@
 // Checkpoint files: a JSON header (step, data position, counters, tensor table) followed by the
 // raw tensor bytes, written atomically; `latest.json` names the newest complete one.
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../rundir/atomic.js';
@@ -50,12 +50,56 @@ function pruneOld(dir: string, newest: string): void {
   for (const file of files.slice(0, Math.max(0, files.length - (KEEP_LAST - 1)))) rmSync(join(dir, file), { force: true });
 }
 
-export function latestCheckpoint(dir: string): string | undefined {
-  const pointer = join(dir, 'latest.json');
-  if (!existsSync(pointer)) return undefined;
-  const { file } = JSON.parse(readFileSync(pointer, 'utf8')) as { file: string };
-  const path = join(dir, file);
-  return existsSync(path) ? path : undefined;
+/**
+ * The newest complete checkpoint: the one latest.json names if it is whole, else (a kill between
+ * the checkpoint's rename and latest.json's, or a damaged pointer) the newest step-*.ckpt whose
+ * header and tensor table fit its size. Undefined when none is usable: the run starts again at 0.
+ */
+export function latestCheckpoint(dir: string): { path: string; meta: CheckpointMeta } | undefined {
+  const candidates: string[] = [];
+  try {
+    const { file } = JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as { file?: unknown };
+    if (typeof file === 'string' && /^step-\d+\.ckpt$/.test(file)) candidates.push(file);
+  } catch {
+    // no pointer, or a damaged one: the files themselves decide
+  }
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).filter((f) => /^step-\d+\.ckpt$/.test(f)).sort().reverse();
+  } catch {
+    return undefined;
+  }
+  // The pointer first only when it names the newest file: a newer complete one wins.
+  if (candidates[0] !== files[0]) candidates.length = 0;
+  for (const file of [...candidates, ...files]) {
+    const meta = checkpointMeta(join(dir, file));
+    if (meta) return { path: join(dir, file), meta };
+  }
+  return undefined;
+}
+
+/** A checkpoint's meta if the file is whole (header parses, every tensor within the file); else undefined. */
+function checkpointMeta(path: string): CheckpointMeta | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const { size } = fstatSync(fd);
+    const head = Buffer.alloc(4);
+    if (size < 4 || readSync(fd, head, 0, 4, 0) !== 4) return undefined;
+    const headerLength = head.readUInt32LE(0);
+    if (4 + headerLength > size) return undefined;
+    const headerBytes = Buffer.alloc(headerLength);
+    readSync(fd, headerBytes, 0, headerLength, 4);
+    const header = JSON.parse(headerBytes.toString('utf8')) as Header;
+    if (header.format !== 'rigl-studio-checkpoint/1' || !Array.isArray(header.tensors)) return undefined;
+    if (header.tensors.some((t) => 4 + headerLength + t.offset + t.bytes > size)) return undefined;
+    const { format: _format, tensors: _table, ...meta } = header;
+    return meta;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Read a checkpoint; tensors are created on the active backend and owned by the caller. */

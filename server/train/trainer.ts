@@ -11,6 +11,8 @@ import { openDataset } from '../data/index.js';
 import type { Dataset } from '../data/types.js';
 import { selectBackend } from './backend.js';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { removeStaleTemporaries } from '../rundir/atomic.js';
+import { describeWriteFailure } from '../rundir/disk-errors.js';
 import { evaluate, type EvalResult } from './evaluate.js';
 import { learningRateAt } from './lr-schedule.js';
 import { TrainWindow } from './metrics.js';
@@ -91,7 +93,20 @@ class Trainer {
       return this.failBeforePlan(error);
     }
     this.config = this.runPlan.config;
-    this.status('starting', 'preparing backend, data and model');
+    this.stepsPerEpoch = this.runPlan.schedule.stepsPerEpoch;
+    this.totalSteps = this.runPlan.schedule.totalSteps;
+    let checkpoint: ReturnType<typeof latestCheckpoint>;
+    try {
+      // This process owns the run now: whatever a killed writer left half-written goes first.
+      removeStaleTemporaries(this.runDir.dir);
+      removeStaleTemporaries(this.runDir.path('checkpoints'));
+      checkpoint = this.options.resume ? latestCheckpoint(this.runDir.path('checkpoints')) : undefined;
+      this.step = checkpoint?.meta.step ?? 0;
+      // A resumed attempt says where it continues from, so readers drop what an earlier attempt wrote past it.
+      this.status('starting', 'preparing backend, data and model', undefined, undefined, this.options.resume ? { resumedFrom: this.step } : {});
+    } catch (error) {
+      return this.fail(error, undefined);
+    }
     let model: SparseModel | undefined;
     let dataset: Dataset | undefined;
     try {
@@ -106,23 +121,40 @@ class Trainer {
       if (dataset.trainSize !== data.trainSize || dataset.numClasses !== data.numClasses) {
         throw new TrainingFailure(`${dataset.name} now holds ${dataset.trainSize} training examples of ${dataset.numClasses} classes, but the run was planned for ${data.trainSize} of ${data.numClasses} (${PLAN_FILE}); the data changed since the run was created: start a new run`);
       }
-      this.stepsPerEpoch = this.runPlan.schedule.stepsPerEpoch;
-      this.totalSteps = this.runPlan.schedule.totalSteps;
       model = new SparseModel(this.config, this.plan, this.totalSteps);
       const optimizer = new MaskedSgd(this.config.training.optimizer, model.parameters());
-      if (this.options.resume) await this.restore(model, optimizer);
+      if (checkpoint) await this.restore(model, optimizer, checkpoint.path);
       else await model.emitInitialMaskStats((event) => this.emit({ ...event, ...this.clock() }));
+      if (this.options.resume && !checkpoint) this.log('no complete checkpoint: the run starts again from step 0, under the same run id');
       this.status('running', `training on ${this.backendName}`, this.runInfo());
       const outcome = await this.loop(model, optimizer, dataset);
       optimizer.dispose();
       return this.status(outcome.state, outcome.message, undefined, model);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      this.log(`failed: ${error instanceof Error && !(error instanceof TrainingFailure) ? error.stack : message}`);
-      return this.status('failed', message, undefined, model);
+      return this.fail(error, model);
     } finally {
       model?.dispose();
     }
+  }
+
+  /**
+   * Records the failure, each part as far as the disk allows: a full disk may refuse the event
+   * line and still take the small summary. The listener hears the failed status in any case.
+   */
+  private fail(error: unknown, model: SparseModel | undefined): RunSummary {
+    const message = describeWriteFailure(error);
+    const detail = error instanceof Error && !(error instanceof TrainingFailure) && !('code' in error) ? error.stack : message;
+    const event: StatusEvent = { type: 'status', ...this.clock(), state: 'failed', message };
+    const summary = this.summaryOf('failed', message, model);
+    for (const record of [() => this.log(`failed: ${detail}`), () => this.runDir.appendEvent(event), () => this.runDir.writeSummary(summary)]) {
+      try {
+        record();
+      } catch {
+        // the disk refuses this part too; the message above already says why
+      }
+    }
+    this.options.onEvent?.(event);
+    return summary;
   }
 
   private async loop(model: SparseModel, optimizer: MaskedSgd, dataset: Dataset): Promise<{ state: RunState; message: string }> {
@@ -213,9 +245,7 @@ class Trainer {
     this.writeSummary('running');
   }
 
-  private async restore(model: SparseModel, optimizer: MaskedSgd): Promise<void> {
-    const path = latestCheckpoint(this.runDir.path('checkpoints'));
-    if (!path) throw new TrainingFailure(`${this.runDir.dir} has no checkpoint to resume from`);
+  private async restore(model: SparseModel, optimizer: MaskedSgd, path: string): Promise<void> {
     const { meta, tensors } = loadCheckpoint(path);
     try {
       await model.restore(tensors, optimizer);
@@ -261,8 +291,8 @@ class Trainer {
     return { step: this.step, epoch: this.step / this.stepsPerEpoch, time: Date.now() };
   }
 
-  private status(state: RunState, message: string, info?: RunInfo, model?: SparseModel): RunSummary {
-    const event: StatusEvent = { type: 'status', ...this.clock(), state, message, ...(info ? { info } : {}) };
+  private status(state: RunState, message: string, info?: RunInfo, model?: SparseModel, extra: Pick<StatusEvent, 'resumedFrom'> = {}): RunSummary {
+    const event: StatusEvent = { type: 'status', ...this.clock(), state, message, ...(info ? { info } : {}), ...extra };
     this.emit(event);
     return this.writeSummary(state, message, model);
   }
@@ -279,6 +309,12 @@ class Trainer {
   }
 
   private writeSummary(state: RunState, message?: string, model?: SparseModel): RunSummary {
+    const summary = this.summaryOf(state, message, model);
+    this.runDir.writeSummary(summary);
+    return summary;
+  }
+
+  private summaryOf(state: RunState, message?: string, model?: SparseModel): RunSummary {
     const layers = model?.layerDensities() ?? this.plan?.layers.map((l) => ({ name: l.name, density: l.density, targetDensity: l.density })) ?? [];
     const params = this.plan?.totals.params ?? 0;
     const nnz = model ? model.activeCount() : this.plan?.totals.nnz ?? 0;
@@ -291,7 +327,6 @@ class Trainer {
       ...(this.best ? { best: this.best } : {}),
       sparsity: { global: params > 0 ? 1 - nnz / params : 0, layers },
     };
-    this.runDir.writeSummary(summary);
     return summary;
   }
 }

@@ -3,7 +3,8 @@
 // foreign file's contents and no raw Node error come back, and the server keeps serving.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ErrorCodes, ResponseError } from 'vscode-languageserver-protocol/node';
@@ -57,6 +58,7 @@ test('odd payloads (null, numbers, lists, missing keys) are InvalidParams naming
 });
 
 test('hostile run ids are refused by name, and the server still lists runs', async () => {
+  rmSync(server.runsDirectory, { recursive: true, force: true });
   for (const runId of ['..', '.', '../..', '/etc', 'a/../../b', '%2e%2e', 'x\u0000y', '~', 'C:\\x', 'a'.repeat(5000)]) {
     for (const method of [ResumeRunRequest.method, RunHistoryRequest.method]) {
       await refused(server.connection.sendRequest(method, { runId }), /invalid run id|no run /);
@@ -65,4 +67,36 @@ test('hostile run ids are refused by name, and the server still lists runs', asy
     assert.deepEqual(stopped, { accepted: false });
   }
   assert.deepEqual(await server.connection.sendRequest(ListRunsRequest.type, {}), { runs: [] });
+});
+
+test('symbolic links inside the runs folder are refused for every rigl/ run request; what they point to is untouched', async () => {
+  const outside = mkdtempSync(join(tmpdir(), 'rigl-outside-'));
+  try {
+    // A folder outside that looks like a stopped run, with a checkpoint a resume would prune.
+    mkdirSync(join(outside, 'checkpoints'), { recursive: true });
+    writeFileSync(join(outside, 'config.yaml'), 'model: lenet-300-100\ndataset: { name: synthetic }\n');
+    writeFileSync(join(outside, 'summary.json'), JSON.stringify({ runId: 'evil', state: 'stopped', step: 1, totalSteps: 2 }));
+    writeFileSync(join(outside, 'events.jsonl'), `${JSON.stringify({ type: 'status', step: 0, epoch: 0, time: 0, state: 'stopped', message: SECRET })}\n`);
+    writeFileSync(join(outside, 'checkpoints', 'step-00000001.ckpt'), 'x');
+    const before = readdirSync(join(outside, 'checkpoints'));
+    const runs = server.runsDirectory;
+    mkdirSync(runs, { recursive: true });
+    symlinkSync(outside, join(runs, 'evil'));
+    // A real run folder whose files are links out.
+    mkdirSync(join(runs, 'real'));
+    writeFileSync(join(runs, 'real', 'config.yaml'), readFileSync(join(outside, 'config.yaml')));
+    symlinkSync(join(outside, 'checkpoints'), join(runs, 'real', 'checkpoints'));
+    symlinkSync(join(outside, 'events.jsonl'), join(runs, 'real', 'events.jsonl'));
+    for (const method of [ResumeRunRequest.method, RunHistoryRequest.method]) {
+      await refused(server.connection.sendRequest(method, { runId: 'evil' }), /run evil is a link to a folder outside the runs folder; refused/);
+      await refused(server.connection.sendRequest(method, { runId: 'real' }), /run real: (checkpoints|events\.jsonl) is a symbolic link/);
+    }
+    assert.deepEqual(readdirSync(join(outside, 'checkpoints')), before, 'nothing outside was pruned or written');
+    const { runs: listed } = await server.connection.sendRequest(ListRunsRequest.type, {});
+    assert.ok(!listed.some((r) => r.runId === 'evil'), 'a linked folder is not listed as a run');
+  } finally {
+    rmSync(outside, { recursive: true, force: true });
+    rmSync(join(server.runsDirectory, 'evil'), { force: true });
+    rmSync(join(server.runsDirectory, 'real'), { recursive: true, force: true });
+  }
 });

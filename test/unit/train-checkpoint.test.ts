@@ -19,7 +19,7 @@ test('save and load round-trip tensors and metadata exactly; only two files are 
   for (const step of [10, 20, 30]) await saveCheckpoint(dir, meta(step), new Map<string, tf.Tensor>([['model/w', weights], ['data/labels', labels]]));
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.ckpt')).sort(), ['step-00000020.ckpt', 'step-00000030.ckpt']);
   assert.ok(readdirSync(dir).every((f) => !f.includes('.tmp-')), 'no temporary files left behind');
-  const path = latestCheckpoint(dir)!;
+  const path = latestCheckpoint(dir)!.path;
   assert.match(path, /step-00000030\.ckpt$/);
   const loaded = loadCheckpoint(path);
   assert.deepEqual(loaded.meta, meta(30));

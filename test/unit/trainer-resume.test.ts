@@ -22,7 +22,7 @@ backend: cpu
 `, 'resume.rigl.yaml');
 
 function finalTensors(run: RunDirectory) {
-  const path = latestCheckpoint(run.path('checkpoints'));
+  const path = latestCheckpoint(run.path('checkpoints'))?.path;
   assert.ok(path, 'a checkpoint exists');
   const { meta, tensors } = loadCheckpoint(path);
   const values = new Map([...tensors].map(([name, t]) => [name, Array.from(t.dataSync())]));

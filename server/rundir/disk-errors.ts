@@ -1,0 +1,16 @@
+// What a failed write to the run folder means for the user: a full disk, a read-only folder or a
+// missing permission, said in one line with the path, instead of a raw errno message or a stack.
+import { errorMessage } from '../errors.js';
+
+/** One line for a write failure; other errors keep their own message. */
+export function describeWriteFailure(error: unknown): string {
+  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
+  const where = typeof path === 'string' ? ` (writing ${path})` : '';
+  switch (code) {
+    case 'ENOSPC': return `the disk holding the run folder is full${where}; free some space and resume the run`;
+    case 'EDQUOT': return `the disk quota is exhausted${where}; free some space and resume the run`;
+    case 'EROFS': return `the run folder is on a read-only file system${where}`;
+    case 'EACCES': case 'EPERM': return `no permission to write in the run folder${where}`;
+    default: return errorMessage(error);
+  }
+}
