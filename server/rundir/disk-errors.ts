@@ -11,6 +11,7 @@ export function describeWriteFailure(error: unknown): string {
     case 'EDQUOT': return `the disk quota is exhausted${where}; free some space and resume the run`;
     case 'EROFS': return `the run folder is on a read-only file system${where}`;
     case 'EACCES': case 'EPERM': return `no permission to write in the run folder${where}`;
+    case 'ENOTDIR': return `a part of the path is a file, not a folder${where}`;
     default: return errorMessage(error);
   }
 }

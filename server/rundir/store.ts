@@ -163,6 +163,7 @@ function whyNotWritable(outputRoot: string, error: unknown): string {
   // The nearest folder that exists is the one that refused.
   let existing = resolve(outputRoot);
   while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!statSync(existing).isDirectory()) return `${existing} is a file, not a folder`;
   try {
     accessSync(existing, constants.W_OK);
   } catch {
