@@ -43,7 +43,7 @@ export function analyzeConfigText(text: string): ConfigAnalysis {
     doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   } catch (error) {
     // The parser recurses per nesting level; tens of thousands of levels overflow its stack.
-    return { doc: parseDocument(''), raw: undefined, problems: [{ code: 'yaml-syntax', severity: 'error', message: `YAML: cannot be parsed (${errorMessage(error)})`, path: [], range: [0, 1] }] };
+    return { doc: parseDocument(''), raw: undefined, problems: [{ code: 'yaml-syntax', severity: 'error', message: `YAML: cannot be parsed (${firstLine(errorMessage(error))})`, path: [], range: [0, 1] }] };
   }
   const problems = new ProblemList();
   for (const error of doc.errors) {
@@ -353,6 +353,7 @@ function decodePointer(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');
 }
 
+/** The first line of a parser message, cut to a readable length (yaml quotes the offending token whole). */
 function firstLine(message: string): string {
-  return message.split('\n')[0];
+  return clip(message.split('\n')[0], 200);
 }

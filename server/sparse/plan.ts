@@ -114,8 +114,9 @@ export function planSteps(config: RiglConfig, actual?: DataShape, options: PlanO
 export function updateCount(method: RiglConfig['sparsity']['method'], schedule: MaskSchedule): number {
   if (method === 'gmp') return gmpPruneCount(schedule.startStep, schedule.endStep, schedule.deltaT);
   if (method !== 'rigl' && method !== 'set' && method !== 'snfs') return 0;
-  // isDropGrowStep: the multiples of ΔT in [1, T_end).
-  return Math.max(0, Math.floor((schedule.endStep - 1) / schedule.deltaT));
+  // isDropGrowStep: the multiples of ΔT in [1, T_end), and step 1 with at_step_zero (as updateSteps lists them).
+  const stepOne = schedule.deltaT !== 1 && schedule.isDropGrowStep(1) ? 1 : 0;
+  return Math.max(0, Math.floor((schedule.endStep - 1) / schedule.deltaT)) + stepOne;
 }
 
 /** The steps at which a method changes masks under a schedule (as many as updateCount: bound it first). */

@@ -115,3 +115,10 @@ test('a 1,000-deep mapping: the outline stops at the nesting bound, diagnostics 
   assert.ok(codes(shallower).includes('1:invalid-value'));
   assert.throws(() => resolveConfigText(shallower, 'deep.rigl.yaml', ['training.seed=1']), ConfigError);
 });
+
+test('a YAML error on a long token quotes a readable piece of it, not the whole token', () => {
+  const text = `- model: lenet-300-100\nsparsity:\n  update:\n    t_start: "${'x'.repeat(3000)}"\n`;
+  const diagnostics = configDiagnostics(text, FUZZ_ENV);
+  assert.ok(diagnostics.length > 0 && diagnostics.every((d) => d.code === 'yaml-syntax'));
+  for (const d of diagnostics) assert.ok(String(d.message).length < 300, `a ${String(d.message).length}-character message`);
+});
