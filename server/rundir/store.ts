@@ -137,14 +137,17 @@ export class RunDirectory {
     const summary = this.readSummary();
     if (!summary && !this.exists()) return undefined;
     // A live-looking state whose owner (the trainer, or the server that queued the run) is gone,
-    // or no summary at all (killed while writing its first one): the run is not going anywhere.
+    // or events but no summary (a trainer killed while writing its first one): the run is not
+    // going anywhere. A run created and never started (no events yet, a sweep's) is queued.
     // A run manager overlays the runs it really has queued or running.
-    const orphaned = summary === undefined || (!isFinalState(summary.state) && (summary.pid === undefined || !isProcessAlive(summary.pid)));
+    const orphaned = summary === undefined
+      ? existsSync(this.path('events'))
+      : !isFinalState(summary.state) && (summary.pid === undefined || !isProcessAlive(summary.pid));
     return {
       runId: summary?.runId ?? this.runId,
       dir: this.dir,
       name: summary?.name ?? this.runId,
-      state: orphaned ? 'killed' : summary?.state ?? 'killed',
+      state: orphaned ? 'killed' : summary?.state ?? 'queued',
       step: summary?.step ?? 0,
       totalSteps: summary?.totalSteps ?? 0,
       bestTop1: summary?.best?.top1,
