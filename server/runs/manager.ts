@@ -1,6 +1,6 @@
 // The run lifecycle for the language server: start (or queue) trainer processes, stop them (kill
 // after a timeout), resume, detect crashes, relay their events in batches, list runs on disk.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveConfigText } from '../config/load.js';
 import type { RiglConfig } from '../config/types.js';
@@ -176,8 +176,10 @@ export class RunManager {
     const live = this.active.get(runId);
     if (live) throw new Error(`run ${runId} is already ${live.state}`);
     const { run, config } = await openRunForResume(dir, this.cwd, runId);
-    // The engine continues from the newest complete checkpoint, or from step 0 if there is none (as the CLI's resume).
-    const managed = this.admit(run, config, true, options.maxSteps, await this.pythonFor(config));
+    // A run that ever started continues from its newest complete checkpoint, or from step 0 if it
+    // has none (as the CLI's resume; its earlier events give way). One never started just starts.
+    const started = existsSync(run.path('events'));
+    const managed = this.admit(run, config, started, options.maxSteps, await this.pythonFor(config));
     return { runId: managed.runId, dir: run.dir, queued: managed.state === 'queued' };
   }
 

@@ -105,8 +105,10 @@ test('re-running a half-done sweep starts or resumes exactly its unfinished runs
     assert.deepEqual(seen('p0-rigl-s0'), [], 'the completed run is not touched');
     const starts = (id: string) => seen(id).filter((state) => state.startsWith('starting'));
     assert.deepEqual(starts('p0-rigl-s1'), ['starting(resuming)']);
-    assert.deepEqual(starts('p1-static-s0'), ['starting']);
-    assert.deepEqual(starts('p1-static-s1'), ['starting']);
+    // Runs that had started are resumed (the engine continues from the newest complete checkpoint,
+    // here none, so from step 0 under the same run id: README, Run directories).
+    assert.deepEqual(starts('p1-static-s0'), ['starting(resuming)']);
+    assert.deepEqual(starts('p1-static-s1'), ['starting(resuming)']);
     assert.equal(readFileSync(join(run('p0-rigl-s0'), 'events.jsonl'), 'utf8'), completedEvents);
     // The resumed run continued from its checkpoint: its first step after resuming is 8.
     const resumedSteps = readFileSync(join(run('p0-rigl-s1'), 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
