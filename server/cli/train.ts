@@ -10,6 +10,7 @@ import { trainInEngineProcess } from './engine-process.js';
 import { createRun, openRunForResume } from '../rundir/start.js';
 import { RunDirectory } from '../rundir/store.js';
 import { StopSignal, train } from '../train/trainer.js';
+import { releaseBackend } from '../train/backend.js';
 import { parseCommandArgs, UsageError, type CommandContext } from './args.js';
 import { percent } from './format.js';
 import { formatDuration, TrainingProgress } from './progress.js';
@@ -60,18 +61,28 @@ function parseMaxSteps(value: string | boolean | undefined): number | undefined 
   return n;
 }
 
+/** Signals closer together than this are one keypress delivered twice (see onSignal). */
+const SAME_KEYPRESS_MS = 1000;
+
 async function trainWithProgress(run: RunDirectory, config: RiglConfig, resume: boolean, maxSteps: number | undefined, context: CommandContext): Promise<number> {
   const stop = new StopSignal();
   const progress = new TrainingProgress(context.stdout, context.isTTY, maxSteps);
-  let interrupts = 0;
+  let firstSignalAt: number | undefined;
+  let quitting = false;
   let killEngine: (() => void) | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    interrupts++;
-    if (interrupts > 1) {
-      // A second Ctrl-C means now; the last checkpoint stays.
+    if (firstSignalAt !== undefined) {
+      // One Ctrl-C under `npx` arrives twice: the terminal signals the whole process group and
+      // npm forwards its own copy. Only a later one is the user's second Ctrl-C.
+      if (Date.now() - firstSignalAt < SAME_KEYPRESS_MS || quitting) return;
+      // A second Ctrl-C means now (the last checkpoint stays), but never exit with GPU work in
+      // flight: Dawn torn down mid-command-buffer crashed the process (exit 139).
+      quitting = true;
       killEngine?.();
-      process.exit(130);
+      void releaseBackend().finally(() => process.exit(130));
+      return;
     }
+    firstSignalAt = Date.now();
     stop.request(signal);
     progress.finish();
     context.stderr.write(`\n${signal}: finishing the current step and writing a checkpoint (press Ctrl-C again to quit at once)\n`);
@@ -88,6 +99,8 @@ async function trainWithProgress(run: RunDirectory, config: RiglConfig, resume: 
       ? await trainInEngineProcess({ run, config, resume, maxSteps, cwd: context.cwd, onEvent, stop, setKill: (kill) => { killEngine = kill; } })
       : await train({ run, resume, maxSteps, stop, onEvent });
   } finally {
+    // The GPU finishes its work and the device goes before the process exits (see backend.ts).
+    await releaseBackend();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     progress.finish();

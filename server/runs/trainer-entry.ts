@@ -5,6 +5,7 @@ import type { TrainerCommand, TrainerMessage } from '../protocol.js';
 import { ConfigError } from '../config/load.js';
 import { RunDirectory } from '../rundir/store.js';
 import { StopSignal, train } from '../train/trainer.js';
+import { releaseBackend } from '../train/backend.js';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { run: { type: 'string' }, resume: { type: 'boolean', default: false }, 'max-steps': { type: 'string' } }, strict: true });
@@ -32,6 +33,8 @@ async function main(): Promise<number> {
     onEvent: (event) => send({ type: 'event', runId: run.runId, event }),
     onLog: (line) => send({ type: 'log', runId: run.runId, line }),
   });
+  // The GPU finishes its work and the device goes before the process exits (see backend.ts).
+  await releaseBackend();
   return summary.state === 'failed' ? 1 : 0;
 }
 

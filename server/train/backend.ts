@@ -8,6 +8,7 @@ import { activateTensorflow, probeTensorflow } from './backends/tensorflow.js';
 import type { LoadOutcome } from './backends/types.js';
 import { activateWasm, probeWasm } from './backends/wasm.js';
 import { activateWebgpu, probeWebgpu } from './backends/webgpu.js';
+import { assertWebgpuHealthy, releaseDevice } from './backends/webgpu-device.js';
 
 export type ConcreteBackend = Exclude<BackendName, 'auto'>;
 
@@ -29,16 +30,17 @@ export interface BackendProbe {
   remedy?: string;
 }
 
-const ACTIVATE: Record<ConcreteBackend, () => Promise<LoadOutcome>> = {
+/** `explicit`: the config names this backend (auto passes false; only webgpu's software-adapter opt-in cares). */
+const ACTIVATE: Record<ConcreteBackend, (explicit: boolean) => Promise<LoadOutcome>> = {
   tensorflow: activateTensorflow,
-  webgpu: activateWebgpu,
+  webgpu: (explicit) => activateWebgpu({ explicit }),
   wasm: activateWasm,
   cpu: activateCpu,
 };
 
 const PROBE: Record<ConcreteBackend, () => LoadOutcome | Promise<LoadOutcome>> = {
   tensorflow: probeTensorflow,
-  webgpu: probeWebgpu,
+  webgpu: () => probeWebgpu({ explicit: true }),
   wasm: probeWasm,
   cpu: probeCpu,
 };
@@ -63,13 +65,13 @@ export async function selectBackend(requested: BackendName): Promise<SelectedBac
   // already says which backend it uses and why.
   tf.env().set('PROD', true);
   if (requested !== 'auto') {
-    const outcome = await ACTIVATE[requested]();
+    const outcome = await ACTIVATE[requested](true);
     if (!outcome.ok) throw new BackendUnavailableError(requested, outcome.reason, outcome.remedy);
     return { name: requested, reason: `${requested} requested (${outcome.reason})` };
   }
   const skipped: string[] = [];
   for (const name of AUTO_ORDER) {
-    const outcome = await ACTIVATE[name]();
+    const outcome = await ACTIVATE[name](false);
     if (outcome.ok) return { name, reason: [...skipped, `using ${name} (${outcome.reason})`].join('; ') };
     skipped.push(`${name}: ${outcome.reason}`);
   }
@@ -89,4 +91,20 @@ export async function probeBackends(): Promise<BackendProbe[]> {
     probes.push({ name, available: outcome.ok, reason: outcome.reason, ...(outcome.remedy ? { remedy: outcome.remedy } : {}) });
   }
   return probes;
+}
+
+/**
+ * Health of the active backend between steps: throws the first device error (a WebGPU
+ * validation error or a lost device) so the run fails with it instead of training on.
+ */
+export function assertBackendHealthy(): void {
+  if (tf.getBackend() === 'webgpu') assertWebgpuHealthy();
+}
+
+/**
+ * Before the process exits: lets the GPU finish its submitted work and destroys the device, so
+ * Dawn is never torn down with work in flight. Safe to call on any backend.
+ */
+export async function releaseBackend(): Promise<void> {
+  await releaseDevice();
 }

@@ -9,7 +9,7 @@ import { RunDirectory } from '../rundir/store.js';
 import type { Plan } from '../sparse/plan.js';
 import { openDataset } from '../data/index.js';
 import type { Dataset } from '../data/types.js';
-import { selectBackend } from './backend.js';
+import { assertBackendHealthy, selectBackend } from './backend.js';
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { removeStaleTemporaries } from '../rundir/atomic.js';
 import { describeWriteFailure } from '../rundir/disk-errors.js';
@@ -191,6 +191,8 @@ class Trainer {
           const epochEnd = t % this.stepsPerEpoch === 0;
           if (t % training.log_every === 0 || epochEnd || t === limit) {
             const stats = await window.flush();
+            // A WebGPU validation error drops the command buffer silently: fail with it rather than report its zeros.
+            assertBackendHealthy();
             if (stats.nonFiniteStep !== undefined) throw new TrainingFailure(`the loss became ${Number.isNaN(stats.loss) ? 'NaN' : 'infinite'} at step ${stats.nonFiniteStep}; lower training.optimizer.lr or check the data`);
             this.lastLoss = stats.loss;
             this.emit({ type: 'train', ...this.clock(), loss: stats.loss, accuracy: stats.accuracy, lr, imagesPerSec: stats.imagesPerSec, trainFlops: this.trainFlops, denseTrainFlops: this.denseTrainFlops });
@@ -204,6 +206,7 @@ class Trainer {
           // The step is synchronous work; give the event loop a turn so a stop message, an IPC
           // disconnect or a signal is seen before the next step, not after the run.
           await new Promise<void>((resolve) => setImmediate(resolve));
+          assertBackendHealthy();
           if (this.stop.requested) {
             if (!epochEnd) await this.checkpoint(model, optimizer);
             return { state: 'stopped', message: `stopped at step ${t}: ${this.stop.reason}` };

@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { available, errorText, isModuleMissing, unavailable, type LoadOutcome } from './types.js';
+import { createDevice, guardSynchronousReads, type GpuAdapterLike } from './webgpu-device.js';
+import { registerBoundedAddN } from './webgpu-kernels.js';
 
 const REMEDY = "WebGPU needs the 'webgpu' npm package (Dawn) and a GPU with a Vulkan driver (libvulkan1 and the vendor's ICD, e.g. NVIDIA's driver)";
 const ADAPTER_TIMEOUT_MS = 10_000;
@@ -15,51 +17,75 @@ interface DawnModule {
   globals: Record<string, unknown>;
 }
 interface GpuLike {
-  requestAdapter(options?: unknown): Promise<AdapterLike | null>;
-}
-interface AdapterLike {
-  isFallbackAdapter?: boolean;
-  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+  requestAdapter(options?: unknown): Promise<GpuAdapterLike | null>;
 }
 
 /** Vulkan drivers that emulate a GPU on the CPU: slower than the wasm backend. */
 const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader/i;
+/** Lets an explicit `backend: webgpu` use a software adapter (SwiftShader: the webgpu test tier). */
+export const ALLOW_SOFTWARE_ENV = 'RIGL_WEBGPU_ALLOW_SOFTWARE';
+const SOFTWARE_REMEDY = `${REMEDY}; to train on a software adapter anyway (tests), set ${ALLOW_SOFTWARE_ENV}=1 and choose backend: webgpu explicitly`;
 
-let gpuProbe: Promise<{ outcome: LoadOutcome; gpu?: GpuLike; dawn?: DawnModule }> | undefined;
+export interface WebgpuRequest {
+  /** backend: webgpu was asked for by name (auto never takes a software adapter). */
+  explicit: boolean;
+}
 
-/** Loads Dawn and asks for an adapter once per process (Dawn instances are costly and global). */
-function findAdapter(): Promise<{ outcome: LoadOutcome; gpu?: GpuLike; dawn?: DawnModule }> {
-  gpuProbe ??= (async () => {
-    // Without the Vulkan loader Dawn can only fail, and it says so on stderr from native code:
-    // skip it, so CPU-only machines get a clean reason and quiet output.
-    if (!vulkanLoaderPresent()) return { outcome: unavailable('no GPU adapter (libvulkan.so.1 is not installed)', REMEDY) };
-    // Dawn and the Vulkan drivers print to stderr from native code and can crash: ask a child
-    // process first, and load Dawn here only when it found a hardware adapter.
-    const probe = await probeAdapterInChild();
-    if (probe) return { outcome: probe };
-    let dawn: DawnModule;
-    try {
-      // `webgpu` is an ES module; import() works from the CommonJS bundles (it is external).
-      dawn = (await import('webgpu')) as unknown as DawnModule;
-    } catch (error) {
-      const reason = isModuleMissing(error, 'webgpu') ? "the 'webgpu' package (Dawn) is not installed" : `Dawn failed to load (${errorText(error)})`;
-      return { outcome: unavailable(reason, REMEDY) };
-    }
-    try {
-      const gpu = dawn.create([]);
-      const adapter = await withTimeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), ADAPTER_TIMEOUT_MS);
-      if (!adapter) return { outcome: unavailable(`no GPU adapter (${NO_VULKAN_DEVICE})`, REMEDY) };
-      const info = adapter.info;
-      const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'GPU adapter found';
-      if (adapter.isFallbackAdapter || info?.isFallbackAdapter || SOFTWARE_ADAPTER.test(name)) {
-        return { outcome: unavailable(`only a software (CPU) adapter: ${name}`, REMEDY) };
-      }
-      return { outcome: available(name), gpu, dawn };
-    } catch (error) {
-      return { outcome: unavailable(`no GPU adapter (${errorText(error)})`, REMEDY) };
-    }
-  })();
-  return gpuProbe;
+function softwareAllowed(request: WebgpuRequest): boolean {
+  return request.explicit && process.env[ALLOW_SOFTWARE_ENV] === '1';
+}
+
+interface AdapterFound {
+  outcome: LoadOutcome;
+  /** Present when a usable adapter was found in this process (hardware, or software when allowed). */
+  gpu?: GpuLike;
+  dawn?: DawnModule;
+  adapter?: GpuAdapterLike;
+  software?: boolean;
+}
+
+const probes = new Map<boolean, Promise<AdapterFound>>();
+
+/** Loads Dawn and asks for an adapter once per process and policy (Dawn instances are costly and global). */
+function findAdapter(request: WebgpuRequest): Promise<AdapterFound> {
+  const allowSoftware = softwareAllowed(request);
+  let probe = probes.get(allowSoftware);
+  if (!probe) {
+    probe = searchAdapter(allowSoftware);
+    probes.set(allowSoftware, probe);
+  }
+  return probe;
+}
+
+async function searchAdapter(allowSoftware: boolean): Promise<AdapterFound> {
+  // Without the Vulkan loader Dawn can only fail, and it says so on stderr from native code:
+  // skip it, so CPU-only machines get a clean reason and quiet output.
+  if (!vulkanLoaderPresent()) return { outcome: unavailable('no GPU adapter (libvulkan.so.1 is not installed)', REMEDY) };
+  // Dawn and the Vulkan drivers print to stderr from native code and can crash: ask a child
+  // process first, and load Dawn here only when it found an adapter we may use.
+  const probe = await probeAdapterInChild(allowSoftware);
+  if (probe) return { outcome: probe };
+  let dawn: DawnModule;
+  try {
+    // `webgpu` is an ES module; import() works from the CommonJS bundles (it is external).
+    dawn = (await import('webgpu')) as unknown as DawnModule;
+  } catch (error) {
+    const reason = isModuleMissing(error, 'webgpu') ? "the 'webgpu' package (Dawn) is not installed" : `Dawn failed to load (${errorText(error)})`;
+    return { outcome: unavailable(reason, REMEDY) };
+  }
+  try {
+    const gpu = dawn.create([]);
+    const adapter = await withTimeout(gpu.requestAdapter({ powerPreference: 'high-performance' }), ADAPTER_TIMEOUT_MS);
+    if (!adapter) return { outcome: unavailable(`no GPU adapter (${NO_VULKAN_DEVICE})`, REMEDY) };
+    const info = adapter.info;
+    const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'GPU adapter found';
+    const software = Boolean(adapter.isFallbackAdapter || info?.isFallbackAdapter || SOFTWARE_ADAPTER.test(name));
+    if (software && !allowSoftware) return { outcome: unavailable(`only a software (CPU) adapter: ${name}`, SOFTWARE_REMEDY) };
+    const reason = software ? `software adapter ${name}, allowed by ${ALLOW_SOFTWARE_ENV}=1: the same shaders as a GPU, far slower` : name;
+    return { outcome: available(reason), gpu, dawn, adapter, software };
+  } catch (error) {
+    return { outcome: unavailable(`no GPU adapter (${errorText(error)})`, REMEDY) };
+  }
 }
 
 // Runs in a child: prints {name, software} of the adapter Dawn finds, or {error}. A fixed
@@ -76,8 +102,8 @@ import(pathToFileURL(process.argv[1]).href).then(async (dawn) => {
 }).catch((e) => { console.log(JSON.stringify({ error: String(e && e.message || e) })); process.exit(0); });
 `;
 
-/** undefined when a hardware adapter exists (go on in-process); otherwise why WebGPU is unavailable. */
-async function probeAdapterInChild(): Promise<LoadOutcome | undefined> {
+/** undefined when a usable adapter exists (go on in-process); otherwise why WebGPU is unavailable. */
+async function probeAdapterInChild(allowSoftware: boolean): Promise<LoadOutcome | undefined> {
   let entry: string;
   try {
     entry = require.resolve('webgpu');
@@ -95,7 +121,8 @@ async function probeAdapterInChild(): Promise<LoadOutcome | undefined> {
   }
   if (result.error === 'none') return unavailable(`no GPU adapter (${NO_VULKAN_DEVICE})`, REMEDY);
   if (result.error) return unavailable(`no GPU adapter (${result.error})`, REMEDY);
-  if (result.fallback || SOFTWARE_ADAPTER.test(result.name ?? '')) return unavailable(`only a software (CPU) adapter: ${result.name}`, REMEDY);
+  const software = result.fallback || SOFTWARE_ADAPTER.test(result.name ?? '');
+  if (software && !allowSoftware) return unavailable(`only a software (CPU) adapter: ${result.name}`, SOFTWARE_REMEDY);
   return undefined;
 }
 
@@ -114,24 +141,37 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function probeWebgpu(): Promise<LoadOutcome> {
-  return (await findAdapter()).outcome;
+/** Whether `backend: webgpu` (explicit) or auto (not explicit) could use WebGPU here, without activating it. */
+export async function probeWebgpu(request: WebgpuRequest = { explicit: true }): Promise<LoadOutcome> {
+  return (await findAdapter(request)).outcome;
 }
 
-export async function activateWebgpu(): Promise<LoadOutcome> {
-  const { outcome, gpu, dawn } = await findAdapter();
-  if (!outcome.ok || !gpu || !dawn) return outcome;
+export async function activateWebgpu(request: WebgpuRequest = { explicit: true }): Promise<LoadOutcome> {
+  const { outcome, gpu, dawn, adapter } = await findAdapter(request);
+  if (!outcome.ok || !gpu || !dawn || !adapter) return outcome;
   // tfjs-backend-webgpu registers itself only if navigator.gpu exists when it is imported.
   Object.assign(globalThis, dawn.globals);
   const nav = (globalThis as { navigator?: object }).navigator;
   if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  let backendModule: { WebGPUBackend: new (device: unknown, adapterInfo?: unknown) => tf.KernelBackend };
   try {
-    await import('@tensorflow/tfjs-backend-webgpu');
+    backendModule = (await import('@tensorflow/tfjs-backend-webgpu')) as unknown as typeof backendModule;
   } catch (error) {
     return unavailable(`@tensorflow/tfjs-backend-webgpu failed to load (${errorText(error)})`, REMEDY);
   }
   if (!tf.findBackendFactory('webgpu')) return unavailable('@tensorflow/tfjs-backend-webgpu did not register (it was imported before navigator.gpu existed)', REMEDY);
-  if (!(await tf.setBackend('webgpu'))) return unavailable(`the adapter (${outcome.reason}) was found but the backend failed to initialise`, REMEDY);
+  // Our own factory: tfjs's asks for a fresh adapter and only a few of its limits (see webgpu-device.ts).
+  if (!tf.findBackend('webgpu')) {
+    tf.removeBackend('webgpu');
+    tf.registerBackend('webgpu', async () => new backendModule.WebGPUBackend(await createDevice(adapter), adapter.info), 3);
+  }
+  registerBoundedAddN();
+  try {
+    if (!(await tf.setBackend('webgpu'))) return unavailable(`the adapter (${outcome.reason}) was found but the backend failed to initialise`, REMEDY);
+  } catch (error) {
+    return unavailable(`the adapter (${outcome.reason}) was found but no device could be created (${errorText(error)})`, REMEDY);
+  }
+  guardSynchronousReads(tf.backend());
   return available(outcome.reason);
 }
