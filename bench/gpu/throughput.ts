@@ -91,6 +91,12 @@ async function measure(method: string, batch: number): Promise<Row> {
   };
 }
 
+/** Shader compile time as the first step's excess over a steady one (noise can hide it on a slow device). */
+function compileText(row: Row): string {
+  const excess = row.firstStepMs - row.stepMs;
+  return excess > 0 ? `so shader compile ≈ ${excess.toFixed(0)} ms` : 'no slower than a steady step (compile time not separable here)';
+}
+
 function torchRows(): Map<number, number> {
   const result = new Map<number, number>();
   if (args['no-torch']) return result;
@@ -126,7 +132,7 @@ async function main(): Promise<void> {
       const row = await measure(method, batch);
       rows.push(row);
       const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(2);
-      console.log(`tfjs ${backend.name} ${method.padEnd(5)} batch ${String(batch).padStart(3)}: ${row.imagesPerSec.toFixed(1)} images/s (${row.stepMs.toFixed(0)} ms/step); first step ${row.firstStepMs.toFixed(0)} ms, so shader compile ≈ ${(row.firstStepMs - row.stepMs).toFixed(0)} ms; GPU tensors ${gib(row.gpuBytes)} GiB, allocated ${gib(row.gpuAllocatedBytes)} GiB${row.maskUpdateMs !== undefined ? `; one mask update ${row.maskUpdateMs.toFixed(0)} ms` : ''}`);
+      console.log(`tfjs ${backend.name} ${method.padEnd(5)} batch ${String(batch).padStart(3)}: ${row.imagesPerSec.toFixed(1)} images/s (${row.stepMs.toFixed(0)} ms/step); first step ${row.firstStepMs.toFixed(0)} ms, ${compileText(row)}; GPU tensors ${gib(row.gpuBytes)} GiB, allocated ${gib(row.gpuAllocatedBytes)} GiB${row.maskUpdateMs !== undefined ? `; one mask update ${row.maskUpdateMs.toFixed(0)} ms` : ''}`);
       const smi = nvidiaMemory();
       if (smi) console.log(`  nvidia-smi: ${smi}`);
     }
