@@ -8,7 +8,7 @@ import { layerDensities, type LayerDensity } from './distribution.js';
 import { activeCount } from './masks.js';
 import { flopsSummary } from './flops.js';
 import { createMaskSchedule, gmpSparsity, gmpTargetActive, isGmpPruneStep, type MaskSchedule } from './schedule.js';
-import type { PlanMaskUpdate } from '../protocol.js';
+import type { PlanMaskUpdate, PlanTotals } from '../protocol.js';
 import { stepCounts } from '../config/steps.js';
 
 export interface LayerPlan {
@@ -45,17 +45,7 @@ export interface Plan {
   model: string;
   spec: ModelSpec;
   layers: LayerPlan[];
-  totals: {
-    params: number;
-    nnz: number;
-    sparsity: number;
-    flopsDense: number;
-    flopsSparse: number;
-    inferenceFlopsFactor: number;
-    trainFlopsFactor: number;
-    /** Training FLOPs of the whole run: per example and step × batch size × steps. */
-    trainFlops: number;
-  };
+  totals: PlanTotals;
   steps: StepPlan;
 }
 
