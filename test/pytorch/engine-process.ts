@@ -17,6 +17,7 @@ export const ENGINE_PATH = ((): string => {
 
 export interface EngineResult {
   code: number | null;
+  signal: NodeJS.Signals | null;
   messages: TrainerMessage[];
   stderr: string;
 }
@@ -25,8 +26,8 @@ export interface EngineOptions {
   resume?: boolean;
   maxSteps?: number;
   env?: Record<string, string>;
-  /** Called with each message; may write a command to the engine's stdin. */
-  onMessage?: (message: TrainerMessage, send: (command: object) => void) => void;
+  /** Called with each message; may write a command to the engine's stdin, or SIGKILL the engine. */
+  onMessage?: (message: TrainerMessage, send: (command: object) => void, kill: () => void) => void;
   /** Keep stdin open until the engine exits (false closes it at once, which means "stop"). */
   keepStdin?: boolean;
 }
@@ -44,6 +45,7 @@ export function runEngine(runDir: string, options: EngineOptions = {}): Promise<
   let stderr = '';
   let pending = '';
   const send = (command: object) => stdin.write(JSON.stringify(command) + '\n');
+  const kill = () => child.kill('SIGKILL');
   child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => {
     pending += chunk.toString();
@@ -53,13 +55,13 @@ export function runEngine(runDir: string, options: EngineOptions = {}): Promise<
       if (!line.trim()) continue;
       const message = JSON.parse(line) as TrainerMessage;
       messages.push(message);
-      options.onMessage?.(message, send);
+      options.onMessage?.(message, send, kill);
     }
   });
   if (options.keepStdin === false) stdin.end();
   return new Promise((resolvePromise, reject) => {
     child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, messages, stderr }));
+    child.on('close', (code, signal) => resolvePromise({ code, signal, messages, stderr }));
   });
 }
 

@@ -1,12 +1,13 @@
 # The engine's checkpoints: one torch.save file per checkpoint (model, optimizer, masks, updater
 # and statistics state, step, counters), written atomically; `latest.json` names the newest one.
+# Resuming takes the newest complete one (docs/engines.md), whether or not latest.json names it yet.
 from __future__ import annotations
 
 import io
 import json
 import os
 import re
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import torch
 
@@ -29,15 +30,36 @@ def save_checkpoint(folder: str, step: int, payload: Dict[str, Any]) -> str:
     return os.path.join(folder, name)
 
 
-def latest_checkpoint(folder: str) -> Optional[str]:
-    pointer = os.path.join(folder, "latest.json")
+def _pointer(folder: str) -> Optional[str]:
     try:
-        with open(pointer, "r", encoding="utf-8") as handle:
+        with open(os.path.join(folder, "latest.json"), "r", encoding="utf-8") as handle:
             name = json.load(handle)["file"]
     except (OSError, ValueError, KeyError, TypeError):
-        return None
-    path = os.path.join(folder, str(name))
-    return path if os.path.exists(path) else None
+        return None  # no pointer, or a damaged one: the files themselves decide
+    return name if isinstance(name, str) and _NAME.match(name) else None
+
+
+def checkpoint_files(folder: str) -> List[str]:
+    """step-*.pt names to try, best first: latest.json's file when it is the newest, then newest to oldest."""
+    try:
+        files = sorted((f for f in os.listdir(folder) if _NAME.match(f)), reverse=True)
+    except OSError:
+        return []
+    pointer = _pointer(folder)
+    # The pointer first only when it names the newest file: a newer complete one (a kill between
+    # the checkpoint's rename and latest.json's) wins; it is the same file otherwise.
+    return files if pointer is None or not files or pointer != files[0] else [pointer, *files[1:]]
+
+
+def resume_checkpoint(folder: str, report: Callable[[str], None]) -> Optional[Tuple[str, Dict[str, Any]]]:
+    """The newest checkpoint that loads, on the CPU (load_state_dict moves it to the device); None when there is none."""
+    for name in checkpoint_files(folder):
+        path = os.path.join(folder, name)
+        try:
+            return path, load_checkpoint(path, torch.device("cpu"))
+        except ValueError as error:
+            report(f"skipping {name}: {error}")
+    return None
 
 
 def load_checkpoint(path: str, device: torch.device) -> Dict[str, Any]:

@@ -1,27 +1,73 @@
 # The run directory as an engine writes it (docs/engines.md): events.jsonl appended before an
-# event is sent, trainer.log, and files replaced atomically (temporary name, fsync, rename).
+# event is sent (a torn last line closed first), trainer.log, files replaced atomically
+# (temporary name, fsync, rename), and the temporaries a killed writer left removed.
 from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from typing import Any, Dict, Optional
 
+from .crash_points import crash_name, crash_point, enabled as crash_points_enabled
+
 RUN_FILES = {"events": "events.jsonl", "summary": "summary.json", "log": "trainer.log", "checkpoints": "checkpoints", "plan": "plan.json"}
+# `<target>.tmp-<pid>-<random hex>`: the temporary names of write_atomic (and of the tfjs engine's writer).
+_TEMPORARY = re.compile(r"\.tmp-\d+-[0-9a-f]+$")
 
 
 def write_atomic(path: str, data: bytes) -> None:
+    point = crash_name(path)
+    crash_point(f"before-write:{point}")
     temporary = f"{path}.tmp-{os.getpid()}-{os.urandom(4).hex()}"
     try:
         with open(temporary, "wb") as handle:
-            handle.write(data)
+            if crash_points_enabled():
+                half = max(1, len(data) // 2)
+                handle.write(data[:half])
+                handle.flush()
+                crash_point(f"partial-write:{point}")
+                handle.write(data[half:])
+            else:
+                handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        crash_point(f"before-rename:{point}")
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.remove(temporary)
         raise
+
+
+def remove_stale_temporaries(folder: str) -> int:
+    """Removes what killed writers left half-written; only the one process that owns the run calls it, before it writes."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    removed = 0
+    for name in names:
+        if _TEMPORARY.search(name):
+            try:
+                os.remove(os.path.join(folder, name))
+                removed += 1
+            except FileNotFoundError:
+                pass
+    return removed
+
+
+def ends_with_newline(path: str) -> bool:
+    """Whether a file is missing, empty, or ends with a newline (reads its last byte only)."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            if handle.tell() == 0:
+                return True
+            handle.seek(-1, os.SEEK_END)
+            return handle.read(1) == b"\n"
+    except FileNotFoundError:
+        return True
 
 
 def now_ms() -> int:
@@ -34,13 +80,29 @@ class RunDirectory:
         if not os.path.isdir(self.dir):
             raise FileNotFoundError(f"run directory {self.dir} does not exist")
         os.makedirs(self.path("checkpoints"), exist_ok=True)
+        self._events_tail_checked = False
 
     def path(self, key: str) -> str:
         return os.path.join(self.dir, RUN_FILES[key])
 
+    def remove_stale_temporaries(self) -> int:
+        return remove_stale_temporaries(self.dir) + remove_stale_temporaries(self.path("checkpoints"))
+
     def append_event(self, event: Dict[str, Any]) -> None:
-        with open(self.path("events"), "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(event, separators=(",", ":"), allow_nan=False) + "\n")
+        line = (json.dumps(event, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+        if not self._events_tail_checked:
+            # A writer killed mid-line left a fragment: end it, so this event starts a line of its own.
+            if not ends_with_newline(self.path("events")):
+                line = b"\n" + line
+            self._events_tail_checked = True
+        with open(self.path("events"), "ab") as handle:
+            if crash_points_enabled():
+                half = len(line) // 2
+                handle.write(line[:half])
+                handle.flush()
+                crash_point("partial-append:events.jsonl")
+                line = line[half:]
+            handle.write(line)
 
     def append_log(self, line: str) -> None:
         with open(self.path("log"), "a", encoding="utf-8") as handle:

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .channel import Channel, StopFlag
-from .checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
+from .checkpoint import resume_checkpoint, save_checkpoint
 from .datasets import Data, open_data
 from .distributed import Ranks, agree_stop, all_reduce_sum, init_process_groups
 from .loader import Loader
@@ -57,6 +57,7 @@ class Trainer:
         self.train_flops = 0.0
         self.dense_train_flops = 0.0
         self.sparse: Optional[SparseModel] = None
+        self.scaler_state: Optional[Dict[str, Any]] = None
         self.trace_path = os.environ.get("RIGL_TORCH_TRACE")
 
     # ------------------------------------------------------------------ events and records
@@ -76,10 +77,12 @@ class Trainer:
         self.run.append_log(stamped)
         self.channel.log(line)
 
-    def status(self, state: str, message: str, info: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    def status(self, state: str, message: str, info: Optional[Dict[str, Any]] = None, resumed_from: Optional[int] = None) -> Dict[str, Any]:
         event: Dict[str, Any] = {"type": "status", **self.clock(), "state": state, "message": message}
         if info is not None:
             event["info"] = info
+        if resumed_from is not None:
+            event["resumedFrom"] = resumed_from
         self.emit(event)
         return self.write_summary(state, message)
 
@@ -120,11 +123,25 @@ class Trainer:
             "flopsDense": plan.totals.get("flopsDense", 0.0), "inferenceFlopsFactor": plan.totals.get("inferenceFlopsFactor", 1.0),
             "trainFlopsFactor": plan.totals.get("trainFlopsFactor", 1.0),
             "schedule": {"deltaT": plan.schedule.delta_t, "endStep": plan.schedule.end_step, "updateSteps": [u.step for u in plan.schedule.mask_updates]},
+            # The config's published result, as the tfjs engine's RunInfo carries it: the dashboard compares against it.
+            **({"reference": dict(cfg["reference"])} if isinstance(cfg.get("reference"), dict) else {}),
         }
 
     # ------------------------------------------------------------------ set-up
     def train(self) -> Dict[str, Any]:
-        self.status("starting", "preparing device, data and model")
+        checkpoint: Optional[Tuple[str, Dict[str, Any]]] = None
+        try:
+            if self.ranks.leader:
+                # This process owns the run now: whatever a killed writer left half-written goes first.
+                self.run.remove_stale_temporaries()
+            if self.resume:
+                checkpoint = resume_checkpoint(self.run.path("checkpoints"), self.log)
+                self.step = int(checkpoint[1]["step"]) if checkpoint is not None else 0
+            # A resumed attempt says where it continues from, so readers drop what an earlier attempt wrote past it.
+            self.status("starting", "preparing device, data and model", resumed_from=self.step if self.resume else None)
+        except Exception as error:  # an unreadable run directory: recorded as far as it can be
+            self.log(f"failed: {traceback.format_exc()}")
+            return self.status("failed", f"{type(error).__name__}: {error}")
         try:
             runtime = select_runtime(self.plan, self.ranks.local_rank, self.ranks.world)
             self.backend = f"pytorch-{runtime.device.type}"
@@ -132,7 +149,7 @@ class Trainer:
             self.log(f"engine: pytorch ({runtime.description})")
             init_process_groups(self.ranks, runtime.device)
             data = self.open_data()
-            outcome = self.train_on(runtime, data)
+            outcome = self.train_on(runtime, data, checkpoint)
             return self.status(*outcome)
         except TrainingFailure as error:
             self.log(f"failed: {error}")
@@ -153,7 +170,7 @@ class Trainer:
             raise TrainingFailure(f"{data.name}: the data now has {data.train.size} training examples but plan.json was made for {plan.data.train_size}; start a new run")
         return data
 
-    def train_on(self, runtime: Runtime, data: Data) -> Tuple[str, str]:
+    def train_on(self, runtime: Runtime, data: Data, checkpoint: Optional[Tuple[str, Dict[str, Any]]]) -> Tuple[str, str]:
         plan = self.plan
         seed = int(plan.setting("training.seed", 0))
         module = create_model(plan.model, data.input_shape, data.num_classes, seed)
@@ -173,9 +190,11 @@ class Trainer:
             self.log("torch.compile: on")
         workers = int(plan.setting("pytorch.workers", min(8, max(0, (os.cpu_count() or 1) // max(1, self.ranks.world) - 1))))
         loader = Loader(data, int(plan.setting("training.batch_size", 1)), seed, self.ranks.rank, self.ranks.world, runtime.device, workers, runtime.channels_last and runtime.device.type == "cuda")
-        if self.resume:
-            self.restore(module, optimizer, runtime.device)
+        if checkpoint is not None:
+            self.restore(module, optimizer, *checkpoint)
         else:
+            if self.resume:
+                self.log("no complete checkpoint: the run starts again from step 0, under the same run id")
             initial = sparse.initial_event()
             if initial is not None:
                 self.emit({**initial, **self.clock()})
@@ -197,6 +216,8 @@ class Trainer:
         flops_dense = float(plan.totals.get("flopsDense", 0.0))
         rule = plan.flops_rule
         scaler: Any = runtime.grad_scaler()
+        if scaler is not None and self.scaler_state is not None:
+            scaler.load_state_dict(self.scaler_state)
         window = TrainWindow(self.step)
         model.train()
         while self.step < self.limit:
@@ -313,16 +334,14 @@ class Trainer:
         })
         self.write_summary("running")
 
-    def restore(self, module: nn.Module, optimizer: torch.optim.Optimizer, device: torch.device) -> None:
+    def restore(self, module: nn.Module, optimizer: torch.optim.Optimizer, path: str, state: Dict[str, Any]) -> None:
+        """Loads a checkpoint read on the CPU: load_state_dict copies every tensor to its parameter's device."""
         assert self.sparse is not None
-        path = latest_checkpoint(self.run.path("checkpoints"))
-        if path is None:
-            raise TrainingFailure(f"{self.run.dir} has no checkpoint to resume from")
-        state = load_checkpoint(path, device)
         module.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         self.sparse.load_state_dict(state["sparse"])
         self.step = int(state["step"])
+        self.scaler_state = state.get("scaler")
         counters = state.get("counters", {})
         self.train_flops = float(counters.get("trainFlops", 0.0))
         self.dense_train_flops = float(counters.get("denseTrainFlops", 0.0))
