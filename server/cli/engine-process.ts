@@ -6,7 +6,7 @@ import type { RunEvent, RunSummary, StatusEvent } from '../protocol.js';
 import type { RunDirectory } from '../rundir/store.js';
 import { isFinalState } from '../rundir/store.js';
 import { pytorchEngine, type EngineRun } from '../runs/engines.js';
-import { crashMessage } from '../runs/manager.js';
+import { crashMessage } from '../runs/trainer-exit.js';
 import { PythonProbes } from '../runs/python-interpreter.js';
 import { TrainerProcess, type TrainerExit } from '../runs/trainer-process.js';
 import type { StopSignal } from '../train/trainer.js';

@@ -5,7 +5,8 @@ import { errorMessage } from '../errors.js';
 /** One line for a write failure; other errors keep their own message. */
 export function describeWriteFailure(error: unknown): string {
   const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
-  const where = typeof path === 'string' ? ` (writing ${path})` : '';
+  // A failed atomic write names its temporary (atomic.ts); the user knows the file it stands for.
+  const where = typeof path === 'string' ? ` (writing ${path.replace(/\.tmp-\d+-[0-9a-f]+$/, '')})` : '';
   switch (code) {
     case 'ENOSPC': return `the disk holding the run folder is full${where}; free some space and resume the run`;
     case 'EDQUOT': return `the disk quota is exhausted${where}; free some space and resume the run`;

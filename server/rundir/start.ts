@@ -4,9 +4,10 @@ import { existsSync, rmSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { resolveConfigText, ConfigError } from '../config/load.js';
 import type { RiglConfig } from '../config/types.js';
-import type { RunPlan, RunSummary } from '../protocol.js';
+import type { RunPlan, RunState, RunSummary } from '../protocol.js';
 import { describeRunData, readPlanFile, runPlanOf, writePlanFile } from './plan-file.js';
-import { isFinalState, isProcessAlive, RunDirectory, RunFolderError } from './store.js';
+import { RunDirectory, RunFolderError } from './store.js';
+import { recoveredState, transition } from './lifecycle.js';
 import { describeWriteFailure } from './disk-errors.js';
 import { PlanLimitError } from '../sparse/plan.js';
 
@@ -39,15 +40,25 @@ export async function ensureRunPlan(run: RunDirectory, cwd?: string): Promise<Ru
   return plan;
 }
 
-/** `runId`: the id the run is known by (a sweep's `sweep/run`); default the folder name. */
-export async function openRunForResume(dir: string, cwd?: string, runId?: string): Promise<{ run: RunDirectory; config: RiglConfig; plan: RunPlan; summary?: RunSummary }> {
+/**
+ * A run to train again, as lifecycle.ts allows: not completed, not held by a live process. `state`:
+ * what it is now (a live state whose owner died is killed; one made and never started is queued).
+ * `runId`: the id the run is known by (a sweep's `sweep/run`); default the folder name.
+ */
+export async function openRunForResume(dir: string, cwd?: string, runId?: string): Promise<{ run: RunDirectory; config: RiglConfig; plan: RunPlan; summary?: RunSummary; state: RunState }> {
   const run = new RunDirectory(dir, runId);
   if (!run.exists()) throw new ConfigError(`${dir}: not a run directory (no config.yaml)`);
   const summary = run.readSummary();
-  if (summary?.state === 'completed') throw new ConfigError(`${dir}: the run already completed; nothing to resume`);
-  if (summary && !isFinalState(summary.state) && summary.pid !== undefined && isProcessAlive(summary.pid)) {
-    throw new ConfigError(`${dir}: the run is still ${summary.state} (trainer process ${summary.pid})`);
+  const owned = run.ownerAlive(summary);
+  const state = recoveredState(summary?.state, { ownerAlive: owned, started: existsSync(run.path('events')) });
+  const verdict = transition({ state }, { type: 'resume', slotFree: true, owned });
+  if (!verdict.ok) throw new ConfigError(`${dir}: ${verdict.refusal}${owned ? ` (process ${summary?.pid})` : ''}`);
+  try {
+    // A full disk used the reserve up to record the failure; the run trains again only with room for its next one.
+    run.ensureReserve();
+  } catch (error) {
+    throw new RunFolderError(`cannot resume ${dir}: ${describeWriteFailure(error)}`);
   }
   const plan = await ensureRunPlan(run, cwd);
-  return { run, config: plan.config, plan, summary };
+  return { run, config: plan.config, plan, summary, state };
 }

@@ -1,15 +1,21 @@
 // The run directory (docs/engines.md): config.yaml, plan.json, events.jsonl, summary.json,
 // checkpoints/, trainer.log. Creating, appending, reading back and listing runs, past ones included.
-import { accessSync, appendFileSync, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { accessSync, appendFileSync, closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parse } from 'yaml';
 import { writeFileAtomic } from './atomic.js';
 import { crashPoint } from './crash-points.js';
 import { describeWriteFailure } from './disk-errors.js';
-import { FINAL_STATES, type RunEvent, type RunListItem, type RunState, type RunSummary } from '../protocol.js';
+import type { RunEvent, RunListItem, RunSummary } from '../protocol.js';
+import { isFinalState, recoveredState } from './lifecycle.js';
 
-export const RUN_FILES = { config: 'config.yaml', plan: 'plan.json', events: 'events.jsonl', summary: 'summary.json', log: 'trainer.log', checkpoints: 'checkpoints' } as const;
+export const RUN_FILES = { config: 'config.yaml', plan: 'plan.json', events: 'events.jsonl', summary: 'summary.json', log: 'trainer.log', checkpoints: 'checkpoints', reserve: '.space-reserve' } as const;
+/**
+ * The size of `.space-reserve`: room kept so that a run's final record (its failed status line and
+ * summary, a few KiB even for ResNet-50) fits on a disk that filled up; spent only on that record.
+ */
+export const SPACE_RESERVE_BYTES = 64 * 1024;
 /** A folder of the runs root holding this file is a sweep: its runs are its sub-folders (server/sweeps/). */
 export const SWEEP_FILE = 'sweep.json';
 
@@ -31,11 +37,17 @@ export class RunDirectory {
   /** A new run directory; `runId` fixes its folder name (a sweep's runs), else one is made from the name. */
   static create(outputRoot: string, name: string, configText: string, runId = newRunId(name)): RunDirectory {
     const run = new RunDirectory(join(outputRoot, runId), runId);
+    let made = false;
     try {
       mkdirSync(join(run.dir, RUN_FILES.checkpoints), { recursive: true });
+      made = true;
+      run.ensureReserve();
       writeFileAtomic(run.path('config'), configText);
     } catch (error) {
-      throw new RunFolderError(`cannot create a run in ${resolve(outputRoot)}: ${whyNotWritable(outputRoot, error)}`);
+      const why = whyNotWritable(outputRoot, error);
+      // No half-made run is left behind (a disk too full for the reserve or the config).
+      if (made) rmSync(run.dir, { recursive: true, force: true });
+      throw new RunFolderError(`cannot create a run in ${resolve(outputRoot)}: ${why}`);
     }
     return run;
   }
@@ -51,8 +63,53 @@ export class RunDirectory {
   /** Whether this writer has made sure events.jsonl ends with a whole line. */
   private eventsTailChecked = false;
 
+  /**
+   * Makes sure the space reserve is there (a new run, a resumed one whose reserve a full disk
+   * used up). Random bytes: a compressing file system would keep zeros in no space at all.
+   * Throws ENOSPC when even that does not fit; nothing partial is left.
+   */
+  ensureReserve(): void {
+    try {
+      if (statSync(this.path('reserve')).size >= SPACE_RESERVE_BYTES) return;
+    } catch {
+      // not there yet
+    }
+    try {
+      writeFileSync(this.path('reserve'), randomBytes(SPACE_RESERVE_BYTES));
+    } catch (error) {
+      rmSync(this.path('reserve'), { force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * A final record (a final status line, a summary in a final state) that the disk refuses for lack
+   * of space gets the reserve's room: the reserve goes and the write is tried once more.
+   */
+  private withReserve(final: boolean, write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      if (!final || !isDiskFull(error) || !existsSync(this.path('reserve'))) throw error;
+      rmSync(this.path('reserve'), { force: true });
+      write();
+    }
+  }
+
   /** One line per event; appended before the event is sent anywhere, so the disk is the record. */
   appendEvent(event: RunEvent): void {
+    this.withReserve(event.type === 'status' && isFinalState(event.state), () => {
+      try {
+        this.appendEventLine(event);
+      } catch (error) {
+        // A full disk may have taken part of the line: the next write ends the fragment first.
+        this.eventsTailChecked = false;
+        throw error;
+      }
+    });
+  }
+
+  private appendEventLine(event: RunEvent): void {
     const line = JSON.stringify(event) + '\n';
     if (!this.eventsTailChecked) {
       // A writer killed mid-line left a fragment: end it, so this event starts a line of its own.
@@ -73,7 +130,7 @@ export class RunDirectory {
   }
 
   writeSummary(summary: RunSummary): void {
-    writeFileAtomic(this.path('summary'), JSON.stringify(summary, null, 2) + '\n');
+    this.withReserve(isFinalState(summary.state), () => writeFileAtomic(this.path('summary'), JSON.stringify(summary, null, 2) + '\n'));
   }
 
   readSummary(): RunSummary | undefined {
@@ -133,21 +190,24 @@ export class RunDirectory {
     }
   }
 
+  /** Whether a live process (the trainer, or the server that queued the run) holds this run now. */
+  ownerAlive(summary = this.readSummary()): boolean {
+    return summary !== undefined && !isFinalState(summary.state) && summary.pid !== undefined && isProcessAlive(summary.pid);
+  }
+
   listItem(): RunListItem | undefined {
     const summary = this.readSummary();
     if (!summary && !this.exists()) return undefined;
     // A live-looking state whose owner (the trainer, or the server that queued the run) is gone,
     // or events but no summary (a trainer killed while writing its first one): the run is not
-    // going anywhere. A run created and never started (no events yet, a sweep's) is queued.
-    // A run manager overlays the runs it really has queued or running.
-    const orphaned = summary === undefined
-      ? existsSync(this.path('events'))
-      : !isFinalState(summary.state) && (summary.pid === undefined || !isProcessAlive(summary.pid));
+    // going anywhere (lifecycle.ts decides). A run created and never started (no events yet, a
+    // sweep's) is queued. A run manager overlays the runs it really has queued or running.
+    const state = recoveredState(summary?.state, { ownerAlive: this.ownerAlive(summary), started: existsSync(this.path('events')) });
     return {
       runId: summary?.runId ?? this.runId,
       dir: this.dir,
       name: summary?.name ?? this.runId,
-      state: orphaned ? 'killed' : summary?.state ?? 'queued',
+      state,
       step: summary?.step ?? 0,
       totalSteps: summary?.totalSteps ?? 0,
       bestTop1: summary?.best?.top1,
@@ -169,10 +229,17 @@ function whyNotWritable(outputRoot: string, error: unknown): string {
   if (!statSync(existing).isDirectory()) return `${existing} is a file, not a folder`;
   try {
     accessSync(existing, constants.W_OK);
-  } catch {
-    return `${existing} is not writable (read-only, or no permission)`;
+  } catch (denied) {
+    // Node's recursive mkdir reports ENOENT under a read-only parent; access says what it is.
+    return (denied as NodeJS.ErrnoException).code === 'EROFS' ? `${existing} is on a read-only file system` : `${existing} is not writable (no permission)`;
   }
   return describeWriteFailure(error);
+}
+
+/** ENOSPC or EDQUOT: the disk (or the quota) has no room left. */
+function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
 /** Whether a file is empty, missing, or ends with a newline (reads its last byte only). */
@@ -194,9 +261,7 @@ function endsWithNewline(path: string): boolean {
   }
 }
 
-export function isFinalState(state: RunState): boolean {
-  return FINAL_STATES.includes(state);
-}
+export { isFinalState };
 
 /** Whether a process with this id exists (EPERM: it does, but belongs to someone else). */
 export function isProcessAlive(pid: number): boolean {

@@ -1,18 +1,23 @@
-// The run lifecycle for the language server: start (or queue) trainer processes, stop them (kill
-// after a timeout), resume, detect crashes, relay their events in batches, list runs on disk.
-import { existsSync, mkdirSync } from 'node:fs';
+// The run manager of the language server (and the CLI's sweeps): starts, queues, stops and resumes
+// runs, relays their trainers' events in batches, and lists runs on disk with live states overlaid.
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveConfigText } from '../config/load.js';
 import type { RiglConfig } from '../config/types.js';
-import { errorMessage } from '../errors.js';
+import { describeWriteFailure } from '../rundir/disk-errors.js';
 import type { EvalEvent, MaskEvent, RunEvent, RunListItem, RunState, RunSummary, StatusEvent, TrainEvent, TrainerMessage } from '../protocol.js';
 import { KeyedBatcher } from './batcher.js';
 import { createRun, openRunForResume } from '../rundir/start.js';
-import { isFinalState, listRuns, RunDirectory, RUN_FILES } from '../rundir/store.js';
+import { listRuns, RunDirectory } from '../rundir/store.js';
+import { isFinalState, transition, type ExitCause, type Lifecycle, type LifecycleEvent } from '../rundir/lifecycle.js';
 import { pytorchEngine, tfjsEngine, type EngineRun, type TrainerEngine } from './engines.js';
 import { PythonProbes } from './python-interpreter.js';
 import { runDirectoryOf } from '../rundir/run-path.js';
-import { TrainerProcess, type TrainerExit } from './trainer-process.js';
+import type { TrainerExit } from './trainer-process.js';
+import { crashMessage, lastFinalStatus } from './trainer-exit.js';
+import { recordState, statusEventOf } from './run-records.js';
+import { LiveTrainer } from './live-trainer.js';
+import { RunQueue } from './run-queue.js';
 import type { EngineName } from '../config/types.js';
 
 export type MetricEvent = TrainEvent | EvalEvent;
@@ -72,36 +77,35 @@ interface ManagedRun {
   runId: string;
   run: RunDirectory;
   config: RiglConfig;
-  state: RunState;
+  /** Every change goes through lifecycle.ts's transition (see `advance`). */
+  lifecycle: Lifecycle;
   resume: boolean;
   maxSteps?: number;
   /** pytorch: the interpreter resolved when the run was admitted. */
   python?: string;
-  process?: TrainerProcess;
-  stopRequested: boolean;
-  killRequested: boolean;
-  stopTimer?: NodeJS.Timeout;
-  killTimer?: NodeJS.Timeout;
+  trainer?: LiveTrainer;
   /** The trainer's own completed/stopped/failed status, announced once the process has exited. */
   finalStatus?: StatusEvent;
-  finalAnnounced: boolean;
-  finalTimer?: NodeJS.Timeout;
   step: number;
   epoch: number;
   totalSteps: number;
+  /** When its trainer was launched: a final status on disk from before is an earlier attempt's. */
+  launchedAt: number;
   exited: Promise<void>;
   markExited: () => void;
 }
 
 const DEFAULT_STOP_TIMEOUT_MS = 30_000;
 const DEFAULT_BATCH_INTERVAL_MS = 250;
-const FINAL_STATUS_GRACE_MS = 10_000;
-/** After SIGTERM, how long a trainer gets before SIGKILL (at most; a shorter stop timeout shortens it). */
-const TERMINATE_GRACE_MS = 5_000;
 
+/**
+ * Orchestrates runs: lifecycle.ts decides every state change, run-queue.ts which runs train and
+ * which wait, live-trainer.ts each trainer process and its stop timers; here they are wired to the
+ * run directory and to the listener.
+ */
 export class RunManager {
   private root: string;
-  private maxConcurrent: number;
+  private readonly queue: RunQueue;
   private readonly engines: Record<EngineName, TrainerEngine>;
   private pythonPath: string | undefined;
   private readonly pythonProbes: PythonProbes;
@@ -110,14 +114,13 @@ export class RunManager {
   private readonly env: NodeJS.ProcessEnv | undefined;
   /** Runs that are queued or have a trainer process, by id. */
   private readonly active = new Map<string, ManagedRun>();
-  private readonly queue: string[] = [];
   private readonly metrics: KeyedBatcher<MetricEvent>;
   private readonly masks: KeyedBatcher<MaskEvent>;
   private shuttingDown = false;
 
   constructor(options: RunManagerOptions, private readonly listener: RunManagerListener) {
     this.root = resolve(options.runsRoot);
-    this.maxConcurrent = sanitizeConcurrency(options.maxConcurrentRuns);
+    this.queue = new RunQueue(options.maxConcurrentRuns);
     this.engines = { tfjs: tfjsEngine(options.trainerPath ?? join(__dirname, 'trainer.js')), pytorch: pytorchEngine(options.pytorchPackageRoot) };
     this.pythonPath = options.pythonPath;
     this.pythonProbes = options.pythonProbes ?? new PythonProbes();
@@ -140,11 +143,11 @@ export class RunManager {
 
   /** How many runs have a trainer process, and how many wait. */
   counts(): { running: number; queued: number } {
-    return { running: this.runningCount(), queued: this.queue.length };
+    return this.queue.counts();
   }
 
   get maxConcurrentRuns(): number {
-    return this.maxConcurrent;
+    return this.queue.maxConcurrent;
   }
 
   /** The editor's interpreter for pytorch runs whose config names none (runs already admitted keep theirs). */
@@ -154,19 +157,17 @@ export class RunManager {
 
   /** Changing the limit starts queued runs at once if it grew; running ones are never stopped. */
   setMaxConcurrentRuns(value: number | undefined): void {
-    this.maxConcurrent = sanitizeConcurrency(value);
-    this.startQueued();
+    this.launchAll(this.queue.setLimit(value));
   }
 
   /** Resolves the config (a ConfigError rejects with its file:line:col message), creates the run directory, starts or queues. */
   async start(options: StartRunOptions): Promise<StartedRun> {
     this.assertOpen();
     const config = resolveConfigText(options.configText, options.configFile ?? 'untitled config', options.overrides ?? []);
-    mkdirSync(this.root, { recursive: true });
     const python = await this.pythonFor(config);
     const run = await createRun(this.root, config, this.cwd);
-    const managed = this.admit(run, config, false, options.maxSteps, python);
-    return { runId: managed.runId, dir: run.dir, queued: managed.state === 'queued' };
+    const managed = this.admit(run, config, { state: 'queued' }, false, options.maxSteps, python);
+    return { runId: managed.runId, dir: run.dir, queued: managed.lifecycle.state === 'queued' };
   }
 
   /** Continues a stopped, failed or killed run from its latest checkpoint (from the start if it never wrote one). */
@@ -174,35 +175,33 @@ export class RunManager {
     this.assertOpen();
     const dir = this.runDir(runId);
     const live = this.active.get(runId);
-    if (live) throw new Error(`run ${runId} is already ${live.state}`);
-    const { run, config } = await openRunForResume(dir, this.cwd, runId);
+    if (live) {
+      const verdict = transition(live.lifecycle, { type: 'resume', slotFree: this.queue.hasFreeSlot(), owned: true });
+      throw new Error(`run ${runId}: ${verdict.ok ? 'already admitted' : verdict.refusal}`);
+    }
+    // Refused unless lifecycle.ts allows it (completed, or held by a live process elsewhere).
+    const { run, config, state } = await openRunForResume(dir, this.cwd, runId);
     // A run that ever started continues from its newest complete checkpoint, or from step 0 if it
     // has none (as the CLI's resume; its earlier events give way). One never started just starts.
     const started = existsSync(run.path('events'));
-    const managed = this.admit(run, config, started, options.maxSteps, await this.pythonFor(config));
-    return { runId: managed.runId, dir: run.dir, queued: managed.state === 'queued' };
+    const managed = this.admit(run, config, { state }, started, options.maxSteps, await this.pythonFor(config));
+    return { runId: managed.runId, dir: run.dir, queued: managed.lifecycle.state === 'queued' };
   }
 
   /** Asks a run to finish its step, checkpoint and exit; a queued run just leaves the queue. */
   stop(runId: string): { accepted: boolean } {
     const managed = this.active.get(runId);
     if (!managed) return { accepted: false };
-    if (!managed.process) {
-      const position = this.queue.indexOf(runId);
-      if (position >= 0) this.queue.splice(position, 1);
-      this.retire(managed, 'stopped', 'stopped before it started (removed from the queue)');
-      return { accepted: true };
+    const before = managed.lifecycle.state;
+    if (!this.tryAdvance(managed, { type: 'stop' })) return { accepted: false };
+    if (before === 'queued') {
+      this.queue.remove(runId);
+      this.retire(managed, 'stopped before it started (removed from the queue)');
+    } else if (before !== 'stopping') {
+      managed.trainer?.requestStop('stop requested', true);
+      // Announced but not recorded: while the trainer lives, events.jsonl is its file alone.
+      this.announce(managed, statusEventOf(managed, 'stopping', 'finishing the current step and writing a checkpoint'));
     }
-    if (managed.stopRequested) return { accepted: true };
-    this.requestStop(managed, 'stop requested');
-    // Announced but not recorded: while the trainer lives, events.jsonl is its file alone.
-    this.announce(managed, this.statusEvent(managed, 'stopping', 'finishing the current step and writing a checkpoint'));
-    // Then SIGTERM (a stop request to every engine, and to ranks it started), then SIGKILL.
-    managed.stopTimer = setTimeout(() => {
-      managed.killRequested = true;
-      managed.process?.terminate();
-      managed.killTimer = setTimeout(() => managed.process?.kill(), Math.min(TERMINATE_GRACE_MS, this.stopTimeoutMs));
-    }, this.stopTimeoutMs);
     return { accepted: true };
   }
 
@@ -211,7 +210,7 @@ export class RunManager {
     return listRuns(this.root).map((item) => {
       const managed = this.active.get(item.runId);
       if (!managed) return item;
-      return { ...item, state: managed.state, step: Math.max(item.step, managed.step), totalSteps: managed.totalSteps || item.totalSteps };
+      return { ...item, state: managed.lifecycle.state, step: Math.max(item.step, managed.step), totalSteps: managed.totalSteps || item.totalSteps };
     });
   }
 
@@ -225,7 +224,7 @@ export class RunManager {
 
   /** The live state of a run this manager queued or started, if it is not over. */
   liveState(runId: string): RunState | undefined {
-    return this.active.get(runId)?.state;
+    return this.active.get(runId)?.lifecycle.state;
   }
 
   /**
@@ -236,22 +235,21 @@ export class RunManager {
   async shutdown(graceMs = 5_000): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
-    for (const runId of this.queue.splice(0)) {
+    for (const runId of this.queue.drain()) {
       const managed = this.active.get(runId);
-      if (!managed) continue;
-      this.retire(managed, 'stopped', 'the language server shut down before the run started');
+      if (managed && this.tryAdvance(managed, { type: 'stop' })) this.retire(managed, 'the language server shut down before the run started');
     }
     const running = [...this.active.values()];
     for (const managed of running) {
-      if (!managed.stopRequested) this.requestStop(managed, 'the language server is shutting down');
-      clearTimeout(managed.stopTimer);
-      clearTimeout(managed.killTimer);
+      const before = managed.lifecycle.state;
+      if (this.tryAdvance(managed, { type: 'stop' }) && before !== 'stopping') managed.trainer?.requestStop('the language server is shutting down', false);
+      managed.trainer?.disarmStop();
     }
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(running.map((m) => m.exited)), new Promise<void>((done) => { timer = setTimeout(done, graceMs); })]);
     clearTimeout(timer);
     // Whatever is still running stops on the channel's close; nothing here may kill it later.
-    for (const managed of running) clearTimeout(managed.finalTimer);
+    for (const managed of running) managed.trainer?.disarm();
     this.metrics.closeAll();
     this.masks.closeAll();
   }
@@ -264,56 +262,59 @@ export class RunManager {
     return (await this.pythonProbes.resolve(config.pytorch.python, this.pythonPath)).python;
   }
 
-  private admit(run: RunDirectory, config: RiglConfig, resume: boolean, maxSteps: number | undefined, python?: string): ManagedRun {
+  /** A new run (`queued`, never started) or one to resume (its recovered state) starts in a free slot or waits. */
+  private admit(run: RunDirectory, config: RiglConfig, lifecycle: Lifecycle, resume: boolean, maxSteps: number | undefined, python?: string): ManagedRun {
     let markExited: () => void = () => undefined;
     const exited = new Promise<void>((done) => { markExited = done; });
     const previous = run.readSummary();
     const managed: ManagedRun = {
-      runId: run.runId, run, config, state: 'queued', resume, maxSteps, python, stopRequested: false, killRequested: false, finalAnnounced: false,
-      step: previous?.step ?? 0, epoch: previous?.epoch ?? 0, totalSteps: previous?.totalSteps ?? 0, exited, markExited,
+      runId: run.runId, run, config, lifecycle, resume, maxSteps, python,
+      step: previous?.step ?? 0, epoch: previous?.epoch ?? 0, totalSteps: previous?.totalSteps ?? 0, launchedAt: 0, exited, markExited,
     };
+    const slotFree = this.queue.hasFreeSlot();
+    this.advance(managed, resume || lifecycle.state !== 'queued' ? { type: 'resume', slotFree, owned: false } : { type: 'start', slotFree });
     this.active.set(managed.runId, managed);
-    if (this.runningCount() < this.maxConcurrent) {
+    if (managed.lifecycle.state === 'starting') {
+      this.queue.occupy(managed.runId);
       this.launch(managed);
     } else {
-      this.queue.push(managed.runId);
-      this.record(managed, 'queued', `waiting for a free slot (rigl.maxConcurrentRuns is ${this.maxConcurrent}; ${this.queue.length} in the queue)`);
+      const waiting = this.queue.enqueue(managed.runId);
+      this.record(managed, `waiting for a free slot (rigl.maxConcurrentRuns is ${this.queue.maxConcurrent}; ${waiting} in the queue)`);
     }
     return managed;
   }
 
-  /** A run that never got (or lost) its trainer leaves the active set with a recorded final status. */
-  private retire(managed: ManagedRun, state: RunState, message: string): void {
+  /** A run that never got (or lost) its trainer leaves the active set with its final state recorded. */
+  private retire(managed: ManagedRun, message: string): void {
     this.active.delete(managed.runId);
-    this.record(managed, state, message);
+    this.record(managed, message);
     managed.markExited();
   }
 
-  private runningCount(): number {
-    let count = 0;
-    for (const managed of this.active.values()) if (managed.process) count++;
-    return count;
-  }
-
-  private startQueued(): void {
-    while (!this.shuttingDown && this.queue.length > 0 && this.runningCount() < this.maxConcurrent) {
-      const managed = this.active.get(this.queue.shift()!);
-      if (managed) this.launch(managed);
+  /** Runs that took free slots from the queue: each is spawned (a failure frees its slot for the next). */
+  private launchAll(runIds: string[]): void {
+    for (const runId of runIds) {
+      const managed = this.active.get(runId);
+      if (managed && this.tryAdvance(managed, { type: 'dequeue' })) this.launch(managed);
+      else this.launchAll(this.queue.release(runId));
     }
   }
 
   private launch(managed: ManagedRun): void {
-    managed.state = 'starting';
+    managed.launchedAt = Date.now();
     try {
       const engine = this.engineOf(managed);
-      managed.process = new TrainerProcess(
-        engine.launch(this.engineRun(managed)),
-        (message) => this.onTrainerMessage(managed, message),
-        (exit) => this.onTrainerExit(managed, exit),
-      );
+      managed.trainer = new LiveTrainer(engine.launch(this.engineRun(managed)), {
+        onMessage: (message) => this.onTrainerMessage(managed, message),
+        onExit: (exit) => this.onTrainerExit(managed, exit),
+        onStopOverdue: () => this.tryAdvance(managed, { type: 'stop-overdue' }),
+        onLingerOverdue: () => this.onLingerOverdue(managed),
+      }, this.stopTimeoutMs);
     } catch (error) {
       // e.g. the run directory vanished; the run cannot start, the others are unaffected.
-      this.retire(managed, 'failed', `could not start the trainer: ${errorMessage(error)}`);
+      this.advance(managed, { type: 'launch-failed' });
+      this.retire(managed, `could not start the trainer: ${describeWriteFailure(error)}`);
+      if (!this.shuttingDown) this.launchAll(this.queue.release(managed.runId));
     }
   }
 
@@ -336,8 +337,15 @@ export class RunManager {
     switch (event.type) {
       case 'status':
         if (event.info) managed.totalSteps = event.info.totalSteps;
-        if (isFinalState(event.state)) this.holdFinalStatus(managed, event);
-        else this.announce(managed, event);
+        if (isFinalState(event.state)) {
+          // Announced when the process has exited: by then summary.json and the checkpoint are
+          // written and the slot is free, so whoever waits on it finds the run finished.
+          if (!this.tryAdvance(managed, { type: 'trainer-final', state: event.state })) return;
+          managed.finalStatus = event;
+          managed.trainer?.expectExit();
+        } else if (this.tryAdvance(managed, { type: 'trainer-status', state: event.state })) {
+          this.announce(managed, event);
+        }
         break;
       case 'train':
       case 'eval':
@@ -349,95 +357,65 @@ export class RunManager {
     }
   }
 
-  /**
-   * A final status is announced when the process has exited: by then summary.json and the
-   * checkpoint are written and the slot is free, so whoever waits on it finds the run finished.
-   * A trainer that lingers after it reported (a leaked handle) is announced anyway after a while
-   * and ended, so that it does not hold the slot the queue is waiting for.
-   */
-  private holdFinalStatus(managed: ManagedRun, event: StatusEvent): void {
-    managed.finalStatus = event;
-    clearTimeout(managed.finalTimer);
-    managed.finalTimer = setTimeout(() => {
-      this.announceFinal(managed);
-      managed.process?.kill();
-    }, FINAL_STATUS_GRACE_MS);
-  }
-
-  private announceFinal(managed: ManagedRun): void {
-    if (!managed.finalStatus || managed.finalAnnounced) return;
-    managed.finalAnnounced = true;
-    this.announce(managed, managed.finalStatus);
+  /** A trainer lingering after its final report (a leaked handle) is announced finished anyway, so it does not hold its slot's waiters. */
+  private onLingerOverdue(managed: ManagedRun): void {
+    if (this.tryAdvance(managed, { type: 'linger-overdue' }) && managed.finalStatus) this.announce(managed, managed.finalStatus);
   }
 
   private onTrainerExit(managed: ManagedRun, exit: TrainerExit): void {
-    clearTimeout(managed.stopTimer);
-    clearTimeout(managed.killTimer);
-    clearTimeout(managed.finalTimer);
-    managed.process = undefined;
+    managed.trainer = undefined;
     this.active.delete(managed.runId);
-    if (managed.finalStatus) {
-      this.announceFinal(managed);
-    } else if (managed.killRequested) {
-      this.record(managed, 'killed', `the trainer did not stop within ${Math.round(this.stopTimeoutMs / 1000)} s of the stop request and was killed`);
-    } else {
-      // It may have written its final status but exited before the IPC message got through.
-      const onDisk = lastFinalStatus(managed.run);
-      if (onDisk) this.announce(managed, onDisk);
-      else this.record(managed, 'failed', crashMessage(exit, this.engineOf(managed).explainExit(exit, this.engineRun(managed))));
+    let onDisk: StatusEvent | undefined;
+    // events.jsonl is read only when nothing else says how the run ended.
+    const ended = this.advance(managed, { type: 'exited', finalOnDisk: () => (onDisk = lastFinalStatus(managed.run, managed.launchedAt))?.state });
+    switch (ended.cause) {
+      case 'reported':
+        this.announce(managed, managed.finalStatus!);
+        break;
+      case 'found-on-disk':
+        // It wrote its final status but exited before the IPC message got through.
+        this.announce(managed, onDisk!);
+        break;
+      case 'killed-after-stop':
+        this.record(managed, `the trainer did not stop within ${Math.round(this.stopTimeoutMs / 1000)} s of the stop request and was killed`);
+        break;
+      case 'crashed':
+        this.record(managed, crashMessage(exit, this.engineOf(managed).explainExit(exit, this.engineRun(managed))));
+        break;
+      case 'already-final':
+        break;
     }
     this.metrics.close(managed.runId);
     this.masks.close(managed.runId);
     managed.markExited();
-    this.startQueued();
+    const next = this.queue.release(managed.runId);
+    if (!this.shuttingDown) this.launchAll(next);
   }
 
-  private requestStop(managed: ManagedRun, reason: string): void {
-    managed.stopRequested = true;
-    managed.process?.send({ type: 'stop', reason });
+  /** Applies an event the manager itself caused; a refusal here is a bug in the manager, not the user's doing. */
+  private advance(managed: ManagedRun, event: LifecycleEvent): { cause?: ExitCause } {
+    const result = transition(managed.lifecycle, event);
+    if (!result.ok) throw new Error(`run ${managed.runId}: ${event.type} refused: ${result.refusal}`);
+    managed.lifecycle = result.next;
+    return result;
   }
 
-  /** Delivers a status event (after the run's pending metrics) and tracks the live state. */
+  /** Applies an event from outside (a request, a trainer's message); false if this state refuses it. */
+  private tryAdvance(managed: ManagedRun, event: LifecycleEvent): boolean {
+    const result = transition(managed.lifecycle, event);
+    if (result.ok) managed.lifecycle = result.next;
+    return result.ok;
+  }
+
+  /** Delivers a status event, after the run's pending metrics. */
   private announce(managed: ManagedRun, event: StatusEvent): void {
     this.flushBatches(managed.runId);
-    // A trainer still starting up reports 'running' after a stop was asked for; the list keeps saying 'stopping'.
-    managed.state = managed.stopRequested && !isFinalState(event.state) ? 'stopping' : event.state;
     this.listener.onStatus(managed.runId, event);
   }
 
-  /** A status the manager decides itself (queued, stopped from the queue, killed, crashed): on disk, then announced. */
-  private record(managed: ManagedRun, state: RunState, message: string): void {
-    const event = this.statusEvent(managed, state, message);
-    try {
-      managed.run.appendEvent(event);
-      managed.run.writeSummary(this.summaryWith(managed, state, message));
-    } catch {
-      // The directory is gone (deleted by the user); the notification still tells the editor.
-    }
-    this.announce(managed, event);
-  }
-
-  private statusEvent(managed: ManagedRun, state: RunState, message: string): StatusEvent {
-    return { type: 'status', step: managed.step, epoch: managed.epoch, time: Date.now(), state, message };
-  }
-
-  /** The trainer's summary with a new state, or a first one for a run not started yet. */
-  private summaryWith(managed: ManagedRun, state: RunState, message: string): RunSummary {
-    const now = Date.now();
-    const existing = managed.run.readSummary();
-    // A final state has no owner; a queued run is this server's: if it dies, listings see the owner gone.
-    const owner = isFinalState(state) ? {} : { pid: process.pid };
-    if (existing) {
-      // The trainer's pid goes: the process it named is not running this run any more (or never did).
-      const { pid: _pid, ...rest } = existing;
-      return { ...rest, state, message, updatedAt: now, ...owner };
-    }
-    const { config } = managed;
-    return {
-      runId: managed.runId, name: config.name, state, message, model: config.model, method: config.sparsity.method, backend: '',
-      step: managed.step, totalSteps: managed.totalSteps, epoch: managed.epoch, startedAt: now, updatedAt: now, ...owner,
-      sparsity: { global: config.sparsity.method === 'dense' ? 0 : config.sparsity.sparsity, layers: [] },
-    };
+  /** A state the manager decided (queued, stopped from the queue, killed, crashed): on disk, then announced. */
+  private record(managed: ManagedRun, message: string): void {
+    this.announce(managed, recordState(managed.run, managed, managed.lifecycle.state, message));
   }
 
   private flushBatches(runId: string): void {
@@ -453,26 +431,4 @@ export class RunManager {
   private assertOpen(): void {
     if (this.shuttingDown) throw new Error('the run manager is shutting down');
   }
-}
-
-function sanitizeConcurrency(value: number | undefined): number {
-  return value !== undefined && Number.isFinite(value) && value >= 1 ? Math.floor(value) : 1;
-}
-
-/** The last status event in events.jsonl, if it is a final one. */
-function lastFinalStatus(run: RunDirectory): StatusEvent | undefined {
-  const events = run.readEvents();
-  for (let i = events.length - 1; i >= 0; i--) {
-    const event = events[i];
-    if (event.type === 'status') return isFinalState(event.state) ? event : undefined;
-  }
-  return undefined;
-}
-
-/** Why a trainer ended without a final state: the engine's explanation first, then its stderr's last lines. */
-export function crashMessage(exit: TrainerExit, explanation?: string): string {
-  if (exit.spawnError) return `could not start the trainer: ${explanation ?? exit.spawnError}`;
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-  const head = `the trainer ${how} without reporting a final state${explanation ? `: ${explanation}` : ''}`;
-  return exit.stderrTail.length > 0 ? `${head}; last lines of its stderr:\n${exit.stderrTail.join('\n')}` : `${head} (it wrote nothing to stderr; see ${RUN_FILES.log})`;
 }

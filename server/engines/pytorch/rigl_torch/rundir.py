@@ -3,6 +3,7 @@
 # (temporary name, fsync, rename), and the temporaries a killed writer left removed.
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -11,7 +12,8 @@ from typing import Any, Dict, Optional
 
 from .crash_points import crash_name, crash_point, enabled as crash_points_enabled
 
-RUN_FILES = {"events": "events.jsonl", "summary": "summary.json", "log": "trainer.log", "checkpoints": "checkpoints", "plan": "plan.json"}
+RUN_FILES = {"events": "events.jsonl", "summary": "summary.json", "log": "trainer.log", "checkpoints": "checkpoints", "plan": "plan.json", "reserve": ".space-reserve"}
+FINAL_STATES = ("completed", "stopped", "failed", "killed")
 # `<target>.tmp-<pid>-<random hex>`: the temporary names of write_atomic (and of the tfjs engine's writer).
 _TEMPORARY = re.compile(r"\.tmp-\d+-[0-9a-f]+$")
 
@@ -88,28 +90,49 @@ class RunDirectory:
     def remove_stale_temporaries(self) -> int:
         return remove_stale_temporaries(self.dir) + remove_stale_temporaries(self.path("checkpoints"))
 
+    def _with_reserve(self, final: bool, write) -> None:
+        """A final record the disk refuses for lack of space gets the room of .space-reserve (docs/engines.md)."""
+        try:
+            write()
+        except OSError as error:
+            if not final or error.errno not in (errno.ENOSPC, errno.EDQUOT) or not os.path.exists(self.path("reserve")):
+                raise
+            os.remove(self.path("reserve"))
+            write()
+
     def append_event(self, event: Dict[str, Any]) -> None:
-        line = (json.dumps(event, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
-        if not self._events_tail_checked:
-            # A writer killed mid-line left a fragment: end it, so this event starts a line of its own.
-            if not ends_with_newline(self.path("events")):
-                line = b"\n" + line
-            self._events_tail_checked = True
-        with open(self.path("events"), "ab") as handle:
-            if crash_points_enabled():
-                half = len(line) // 2
-                handle.write(line[:half])
-                handle.flush()
-                crash_point("partial-append:events.jsonl")
-                line = line[half:]
-            handle.write(line)
+        encoded = (json.dumps(event, separators=(",", ":"), allow_nan=False) + "\n").encode("utf-8")
+
+        def append() -> None:
+            line = encoded
+            if not self._events_tail_checked:
+                # A writer killed mid-line left a fragment: end it, so this event starts a line of its own.
+                if not ends_with_newline(self.path("events")):
+                    line = b"\n" + line
+                self._events_tail_checked = True
+            try:
+                with open(self.path("events"), "ab") as handle:
+                    if crash_points_enabled():
+                        half = len(line) // 2
+                        handle.write(line[:half])
+                        handle.flush()
+                        crash_point("partial-append:events.jsonl")
+                        line = line[half:]
+                    handle.write(line)
+            except OSError:
+                # A full disk may have taken part of the line: the next write ends the fragment first.
+                self._events_tail_checked = False
+                raise
+
+        self._with_reserve(event.get("type") == "status" and event.get("state") in FINAL_STATES, append)
 
     def append_log(self, line: str) -> None:
         with open(self.path("log"), "a", encoding="utf-8") as handle:
             handle.write(line if line.endswith("\n") else line + "\n")
 
     def write_summary(self, summary: Dict[str, Any]) -> None:
-        write_atomic(self.path("summary"), (json.dumps(summary, indent=2, allow_nan=False) + "\n").encode("utf-8"))
+        data = (json.dumps(summary, indent=2, allow_nan=False) + "\n").encode("utf-8")
+        self._with_reserve(summary.get("state") in FINAL_STATES, lambda: write_atomic(self.path("summary"), data))
 
     def read_summary(self) -> Optional[Dict[str, Any]]:
         try:
