@@ -263,14 +263,27 @@ function endsWithNewline(path: string): boolean {
 
 export { isFinalState };
 
-/** Whether a process with this id exists (EPERM: it does, but belongs to someone else). */
+/** Whether a process with this id runs (EPERM: it does, but belongs to someone else). */
 export function isProcessAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A zombie has exited and runs nothing; it waits to be reaped. A trainer killed together with its
+ * server is one for as long as the init that inherits it takes to reap it (minutes in some
+ * containers). Linux says so in /proc/<pid>/stat; elsewhere the answer is no.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
   }
 }
 

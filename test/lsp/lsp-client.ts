@@ -13,6 +13,7 @@ import {
   type WorkDoneProgressEnd, type WorkDoneProgressReport,
 } from 'vscode-languageserver-protocol/node';
 import { ServerStatusNotification, type RiglInitializationOptions, type ServerStatus } from '../../server/protocol.js';
+import { isProcessAlive } from '../../server/rundir/store.js';
 
 /** The folder holding package.json, found upwards from this bundle (dist/test/lsp or dist/bench). */
 export const repoRoot = findRepoRoot(__dirname);
@@ -158,6 +159,16 @@ export class TestServer {
 
   private settle(): void {
     this.waiters = this.waiters.filter((settled) => !settled());
+  }
+}
+
+/** For a process the test cannot get notifications from (an orphaned trainer): resolves once it has ended. */
+export async function processEnds(pid: number): Promise<void> {
+  const deadline = Date.now() + WAIT_LIMIT_MS;
+  // Alive and not a zombie: an orphan's new parent may be an init that does not reap it at once.
+  while (isProcessAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`process ${pid} is still running`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

@@ -10,7 +10,7 @@ import {
   ListRunsRequest, ResumeRunRequest, RunHistoryRequest, RunMaskNotification, RunMetricsNotification, RunStatusNotification,
   StartRunRequest, StopRunRequest, FINAL_STATES, type RunState, type RunSummary, type StatusEvent,
 } from '../../server/protocol.js';
-import { TestServer, WAIT_LIMIT_MS } from './lsp-client.js';
+import { processEnds, TestServer } from './lsp-client.js';
 
 const config = (name: string, epochs: number) => [
   `name: ${name}`,
@@ -165,26 +165,3 @@ test('when the server dies, its trainer sees the channel close, checkpoints and 
   assert.match(summary.message ?? '', /disconnected/);
   assert.ok(existsSync(join(orphan.dir, 'checkpoints', 'latest.json')));
 });
-
-/** The server is gone, so there is no notification to wait on: watch the trainer process itself. */
-async function processEnds(pid: number): Promise<void> {
-  const deadline = Date.now() + WAIT_LIMIT_MS;
-  while (isRunning(pid)) {
-    if (Date.now() > deadline) throw new Error(`the orphaned trainer ${pid} is still running`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** Alive and not a zombie (an orphan's parent may be an init that does not reap it at once). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfigText } from '../../server/config/load.js';
@@ -80,6 +80,22 @@ test('runs left queued or running by a dead server list as killed (or queued if 
   } finally {
     alive.kill('SIGKILL');
     await manager.shutdown(2_000);
+    rmSync(runsRoot, { recursive: true, force: true });
+  }
+});
+
+test('a run whose trainer is a zombie (exited, not yet reaped by the init that inherited it) lists as killed', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+  const runsRoot = mkdtempSync(join(tmpdir(), 'rigl-zombie-'));
+  // The short sleep exits after its shell became the long `sleep`, which never reaps it: a zombie.
+  const parent = spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const zombie = Number(await new Promise<string>((done) => parent.stdout.once('data', (chunk: Buffer) => done(chunk.toString()))));
+    while (!/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${zombie}/stat`, 'utf8'))) await new Promise((done) => setTimeout(done, 10));
+    process.kill(zombie, 0); // the pid still answers signals
+    const run = await leftBehind(runsRoot, 'running', zombie, true);
+    assert.equal(run.listItem()?.state, 'killed');
+  } finally {
+    parent.kill('SIGKILL');
     rmSync(runsRoot, { recursive: true, force: true });
   }
 });
