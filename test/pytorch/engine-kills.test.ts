@@ -69,7 +69,7 @@ test('pytorch: SIGKILLed at five points (one before the first checkpoint), each 
   // 1. Before the first checkpoint: killed from outside on the train event of step 2 (30 steps before it).
   const first = await runEngine(run.dir, {
     keepStdin: true,
-    onMessage: (message, _send, kill) => { if (message.type === 'event' && message.event.type === 'train' && message.event.step === 2) kill(); },
+    onMessage: (message, _send, engine) => { if (message.type === 'event' && message.event.type === 'train' && message.event.step === 2) engine.signal('SIGKILL'); },
   });
   killed(first, 'kill at step 2');
   assert.deepEqual(readdirSync(run.path('checkpoints')), [], 'no checkpoint yet');

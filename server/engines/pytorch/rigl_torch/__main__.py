@@ -10,6 +10,7 @@ from typing import List, Optional
 
 from .channel import Channel, StopFlag, listen_for_commands, stop_on_signals
 from .distributed import ranks_from_environment, shutdown
+from .lifetime import die_with_parent
 from .plan import Plan, PlanError, load_plan
 from .rundir import RunDirectory
 
@@ -34,16 +35,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     return train_rank(options, plan)
 
 
-def stop_with_parent() -> None:
-    """A rank whose supervisor is killed outright gets SIGTERM (Linux), so it checkpoints and exits instead of living on."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: the supervisor's own stop handling is all there is
-
-
 def train_rank(options: argparse.Namespace, plan: Plan) -> int:
     from .trainer import Trainer
 
@@ -52,7 +43,8 @@ def train_rank(options: argparse.Namespace, plan: Plan) -> int:
     stop = StopFlag()
     stop_on_signals(stop)
     if os.environ.get("RIGL_TORCH_SUPERVISED") == "1":
-        stop_with_parent()
+        # A rank whose supervisor is killed outright checkpoints and exits instead of living on.
+        die_with_parent(signal.SIGTERM)
     # Only rank 0 speaks on fd 3.
     channel = Channel(plan.run_id, enabled=ranks.leader)
     # Commands come on stdin only from a server that opened fd 3 and started this process itself.

@@ -9,6 +9,7 @@ from typing import Iterator, List, Optional, Tuple
 import torch
 
 from .datasets import Data, Split
+from .lifetime import data_worker_init
 from .seeds import PURPOSE, mix_seed
 
 Batch = Tuple[torch.Tensor, torch.Tensor]
@@ -99,6 +100,7 @@ class Loader:
             num_workers=self.workers,
             pin_memory=self.pin,
             generator=torch.Generator().manual_seed(seed),
+            worker_init_fn=data_worker_init if self.workers > 0 else None,
             **({"prefetch_factor": 4, "persistent_workers": False} if self.workers > 0 else {}),
         )
         for batch in loader:
