@@ -1,11 +1,12 @@
 // Prints the step time of each training engine's own loop, tfjs (wasm) and PyTorch, on the same
 // run config (rigl, 90% ERK, synthetic data): LeNet-300-100, cnn-small and ResNet-50 at 224².
-// Run: node esbuild.mjs && node dist/bench/engine-steps.cjs [--models=lenet-300-100,cnn-small,resnet50] [--threads=2]
+// Run: node esbuild.mjs && node dist/bench/engine-steps.cjs [--models=lenet-300-100,cnn-small,resnet50] [--threads=N]
+// (default: the engine's own choice of CPU threads, as in a real run; it prints the load average)
 // Step time = batch / imagesPerSec of each train event, median over the events after the first
 // (which holds the warm-up); no mask update falls inside the timed steps (ΔT is beyond the run).
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { resolveConfigText } from '../server/config/load.js';
 import { createRun } from '../server/rundir/start.js';
 import { train } from '../server/train/trainer.js';
@@ -53,10 +54,11 @@ async function tfjsStep(w: Workload): Promise<number> {
   return msPerStep(events, w.batch);
 }
 
-async function torchStep(w: Workload, threads: string): Promise<{ ms: number; engine: string }> {
+async function torchStep(w: Workload, threads: string | undefined): Promise<{ ms: number; engine: string }> {
   const config = configFor(w, 'auto');
   const { run } = await createTorchRun(mkdtempSync(join(tmpdir(), 'rigl-bench-torch-')), config);
-  const result = await runEngine(run.dir, { keepStdin: true, env: { OMP_NUM_THREADS: threads } });
+  // Without --threads the engine picks its threads as in a real run (an undefined variable is not passed on).
+  const result = await runEngine(run.dir, { keepStdin: true, env: { OMP_NUM_THREADS: threads } as Record<string, string> });
   if (result.code !== 0) throw new Error(`pytorch ${w.model}: exit ${result.code}: ${result.stderr.trim().split('\n').pop()}`);
   const events = readEvents(run.dir);
   const running = events.find((e) => e.type === 'status' && e.state === 'running');
@@ -66,7 +68,8 @@ async function torchStep(w: Workload, threads: string): Promise<{ ms: number; en
 
 async function main(): Promise<void> {
   const wanted = option('models', WORKLOADS.map((w) => w.model).join(',')).split(',');
-  const threads = option('threads', '2');
+  const threads = option('threads', '') || undefined;
+  console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
   const rows: string[] = [];
   let engine = '';
   for (const w of WORKLOADS.filter((x) => wanted.includes(x.model))) {
@@ -76,6 +79,7 @@ async function main(): Promise<void> {
     console.log(`  ${w.model}: tfjs wasm ${tfjs.toFixed(1)} ms, pytorch ${torch.ms.toFixed(1)} ms`);
     rows.push([`${w.model} (${w.batch})`.padEnd(22), tfjs.toFixed(1).padStart(12), torch.ms.toFixed(1).padStart(12), `${(tfjs / torch.ms).toFixed(2)}×`.padStart(12)].join(''));
   }
+  console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
   console.log('\nms per training step of each engine\'s own loop (rigl, 90% ERK, synthetic data; median over train events after warm-up)');
   console.log(`tfjs: wasm backend (single-threaded, SIMD); pytorch: ${engine}`);
   console.log(['model (batch)'.padEnd(22), 'tfjs wasm'.padStart(12), 'pytorch'.padStart(12), 'tfjs÷torch'.padStart(12)].join(''));

@@ -18,6 +18,7 @@ from torch import nn
 
 from .channel import Channel, StopFlag
 from .checkpoint import resume_checkpoint, save_checkpoint
+from .cpu_kernels import use_fast_cpu_kernels
 from .datasets import Data, open_data
 from .distributed import Ranks, agree_stop, all_reduce_sum, init_process_groups
 from .loader import Loader
@@ -176,6 +177,8 @@ class Trainer:
         module = create_model(plan.model, data.input_shape, data.num_classes, seed)
         weights = masked_weights(module, plan.model, plan.layers)
         module.to(runtime.device)
+        if runtime.device.type == "cpu" and use_fast_cpu_kernels(module):
+            self.log("fully connected layers as 1×1 convolutions (oneDNN): this torch's BLAS is the generic reference one")
         if runtime.channels_last and runtime.device.type == "cuda":
             module.to(memory_format=torch.channels_last)  # type: ignore[call-arg]
         self.sparse = sparse = SparseModel(plan, weights)
