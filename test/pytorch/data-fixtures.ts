@@ -1,5 +1,5 @@
 // Small on-disk datasets in the real formats for the PyTorch engine's data tests: CIFAR-10 binary
-// records and an ImageNet-style folder of JPEGs (written with sharp).
+// records and an ImageNet-style folder of textured JPEGs (written with sharp).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -21,14 +21,25 @@ export function writeCifarFolder(folder: string, perFile: number, test: number):
   return folder;
 }
 
-/** train/<class>/*.JPEG and val/<class>/*.JPEG with `perClass` images of 40×48 pixels per class. */
+/**
+ * train/<class>/*.JPEG and val/<class>/*.JPEG with `perClass` images of 40×48 pixels per class: a
+ * class shade under a diagonal texture, so that random crops and flips change what a model sees.
+ */
 export async function writeImageFolder(folder: string, classes: string[], perClass: number): Promise<string> {
+  const [width, height] = [48, 40];
   for (const split of ['train', 'val']) {
     for (const [c, name] of classes.entries()) {
       mkdirSync(join(folder, split, name), { recursive: true });
       for (let i = 0; i < perClass; i++) {
         const shade = 40 + 80 * c + 5 * i;
-        await sharp({ create: { width: 48, height: 40, channels: 3, background: { r: shade, g: 255 - shade, b: 128 } } }).jpeg().toFile(join(folder, split, name, `img${i}.JPEG`));
+        const pixels = Buffer.alloc(width * height * 3);
+        for (let y = 0; y < height; y++) {
+          for (let x = 0; x < width; x++) {
+            const texture = ((3 * x + 5 * y + 7 * i) % 32) - 16;
+            pixels.set([shade + texture, 255 - shade + texture, 128 + 2 * texture], (y * width + x) * 3);
+          }
+        }
+        await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg().toFile(join(folder, split, name, `img${i}.JPEG`));
       }
     }
   }

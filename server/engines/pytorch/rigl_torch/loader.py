@@ -1,10 +1,11 @@
 # Batches of a run: the epoch's shuffled order from (seed, epoch), resumption at a batch, each
-# rank's slice of the global batch, and on CUDA pinned host batches prefetched on a thread.
+# rank's slice of the global batch, folder augmentation drawn from (seed, epoch, example), and
+# on CUDA pinned host batches prefetched on a thread.
 from __future__ import annotations
 
 import queue
 import threading
-from typing import Iterator, List, Optional, Tuple
+from typing import Any, Iterator, List, Optional, Tuple
 
 import torch
 
@@ -19,6 +20,25 @@ def epoch_order(size: int, seed: int, epoch: int) -> torch.Tensor:
     """The training order of an epoch: the same for the same (size, seed, epoch), new every epoch."""
     generator = torch.Generator().manual_seed(mix_seed(seed, epoch, PURPOSE["epoch_order"]))
     return torch.randperm(size, generator=generator)
+
+
+class SeededAugmentation:
+    """A folder dataset read by (epoch, index): its random transforms draw from (seed, epoch, index), so an
+    example's crop and flip never depend on the worker, the batch position or where a run resumed."""
+
+    def __init__(self, dataset: Any, seed: int) -> None:
+        self.dataset = dataset
+        self.seed = seed
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def __getitem__(self, key: Tuple[int, int]) -> Any:
+        epoch, index = key
+        # torchvision's random transforms draw from torch's global generator: in a DataLoader worker,
+        # that worker's own; with no workers, the rank's, which nothing else of the loop draws from.
+        torch.manual_seed(mix_seed(self.seed, epoch, index, PURPOSE["augmentation"]))
+        return self.dataset[index]
 
 
 def rank_slice(global_batch: torch.Tensor, rank: int, world: int) -> torch.Tensor:
@@ -59,7 +79,7 @@ class Loader:
         """This rank's share of global batches start_batch..batches-1 of the epoch, on the device."""
         index_lists = self._index_lists(epoch, start_batch, batches)
         if self.data.folder_train is not None:
-            return self._folder_batches(self.data.folder_train, [ix.tolist() for ix in index_lists], mix_seed(self.seed, epoch, start_batch))
+            return self._folder_batches(SeededAugmentation(self.data.folder_train, self.seed), [[(epoch, i) for i in ix.tolist()] for ix in index_lists])
         return self._memory_batches(self.data.train, index_lists)
 
     def test_batches(self, batch_size: int) -> Iterator[Batch]:
@@ -67,7 +87,7 @@ class Loader:
         size = self.data.test.size
         index_lists = [torch.arange(first, min(first + batch_size, size)) for first in range(0, size, batch_size)][self.rank :: self.world]
         if self.data.folder_test is not None:
-            return self._folder_batches(self.data.folder_test, [ix.tolist() for ix in index_lists], 0)
+            return self._folder_batches(self.data.folder_test, [ix.tolist() for ix in index_lists])
         return self._memory_batches(self.data.test, index_lists)
 
     def _memory_batches(self, split: Split, index_lists: List[torch.Tensor]) -> Iterator[Batch]:
@@ -91,7 +111,7 @@ class Loader:
                 return
             yield self._to_device(item)
 
-    def _folder_batches(self, dataset: object, index_lists: List[List[int]], seed: int) -> Iterator[Batch]:
+    def _folder_batches(self, dataset: object, index_lists: List[List[Any]]) -> Iterator[Batch]:
         from torch.utils.data import DataLoader
 
         loader = DataLoader(
@@ -99,7 +119,8 @@ class Loader:
             batch_sampler=index_lists,  # type: ignore[arg-type]
             num_workers=self.workers,
             pin_memory=self.pin,
-            generator=torch.Generator().manual_seed(seed),
+            # Only the workers' base seeds come from it (augmentation does not): fixed, and the rank's generator untouched.
+            generator=torch.Generator().manual_seed(self.seed),
             worker_init_fn=data_worker_init if self.workers > 0 else None,
             **({"prefetch_factor": 4, "persistent_workers": False} if self.workers > 0 else {}),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-PURPOSE = {"initial_mask": 1, "drop_tie_break": 2, "grow_tie_break": 3, "random_grow": 4, "epoch_order": 5, "mixup": 6}
+PURPOSE = {"initial_mask": 1, "drop_tie_break": 2, "grow_tie_break": 3, "random_grow": 4, "epoch_order": 5, "mixup": 6, "augmentation": 7}
 _MASK32 = 0xFFFFFFFF
 
 
