@@ -1,11 +1,11 @@
-# The engine's CPU speed choices: fully connected layers as oneDNN 1×1 convolutions compute what
-# nn.Linear computes (outputs and gradients), and the thread count follows the idle CPUs.
+# The engine's CPU speed choices: its oneDNN forms of fully connected layers and 1×1 convolutions
+# compute what nn.Linear and nn.Conv2d compute (outputs and gradients), and the thread count follows the idle CPUs.
 import unittest
 
 import torch
 from torch import nn
 
-from rigl_torch.cpu_kernels import OneDnnLinear, use_fast_cpu_kernels
+from rigl_torch.cpu_kernels import OneDnnLinear, OneDnnPointwiseConv, use_fast_cpu_kernels
 from rigl_torch.runtime import cpu_threads
 
 
@@ -25,6 +25,21 @@ class OneDnnLinearTest(unittest.TestCase):
         y_fast.square().sum().backward()
         for (name, a), (_, b) in zip(reference.named_parameters(), fast.named_parameters()):
             torch.testing.assert_close(b.grad, a.grad, rtol=1e-4, atol=1e-4, msg=name)
+
+    def test_pointwise_convolution_same_outputs_and_gradients(self) -> None:
+        torch.manual_seed(0)
+        for stride in (1, 2):
+            reference = nn.Conv2d(16, 8, 1, stride=stride, bias=False)
+            fast = nn.Conv2d(16, 8, 1, stride=stride, bias=False)
+            fast.load_state_dict(reference.state_dict())
+            fast.__class__ = OneDnnPointwiseConv
+            x = torch.randn(2, 16, 9, 7)
+            y_ref, y_fast = reference(x), fast(x)
+            self.assertEqual(y_fast.shape, y_ref.shape)
+            torch.testing.assert_close(y_fast, y_ref, rtol=1e-4, atol=1e-5)
+            y_ref.square().sum().backward()
+            y_fast.square().sum().backward()
+            torch.testing.assert_close(fast.weight.grad, reference.weight.grad, rtol=1e-4, atol=1e-4)
 
     def test_keeps_parameters_and_names(self) -> None:
         model = nn.Sequential(nn.Linear(4, 3))
