@@ -186,6 +186,7 @@ export const RIGL_CONFIG_SCHEMA: SchemaNode = {
         channels_last: { type: 'boolean', default: true, description: 'CUDA only: channels-last memory format for convolutions (faster with tensor cores).' },
         workers: { type: 'integer', minimum: 0, maximum: 1024, description: 'DataLoader worker processes per rank (ImageNet decoding). Default: CPUs per rank − 1, at most 8.' },
         compile: { type: 'boolean', default: false, description: 'torch.compile the model (PyTorch 2.x; ignored where unavailable).' },
+        sync_bn: { type: 'boolean', default: false, description: 'With processes > 1: batch-norm statistics over the whole global batch (torch SyncBatchNorm, one more all-reduce per batch-norm layer), for small per-rank batches. Off: each rank normalizes its own share of the batch, as plain DDP does.' },
       },
     },
     sweep: {

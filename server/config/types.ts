@@ -121,6 +121,8 @@ export interface PytorchConfig {
   workers?: number;
   /** torch.compile the model where available. */
   compile: boolean;
+  /** With several ranks: SyncBatchNorm (statistics over the global batch) instead of per-rank batch norm. */
+  sync_bn: boolean;
 }
 
 export interface RiglConfig {

@@ -1,15 +1,16 @@
 # Ranks of a run: the environment contract (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR,
 # MASTER_PORT), the process groups (NCCL on CUDA, gloo on CPU, plus a gloo group for stop
-# agreement), and the collectives the trainer needs.
+# agreement), the collectives the trainer needs, and `pytorch.sync_bn`.
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Optional
+from typing import Optional, Tuple
 
 import torch
 import torch.distributed as dist
+from torch import nn
 
 
 @dataclass
@@ -62,3 +63,16 @@ def all_reduce_sum(ranks: Ranks, tensor: torch.Tensor) -> torch.Tensor:
 def shutdown(ranks: Ranks) -> None:
     if ranks.distributed and dist.is_initialized():
         dist.destroy_process_group()
+
+
+def sync_batch_norm(module: nn.Module, device: torch.device, ranks: Ranks) -> Tuple[nn.Module, str]:
+    """`pytorch.sync_bn: true`: batch norm over the global batch where torch can do it (several ranks on CUDA); why not otherwise.
+
+    The batch-norm modules are replaced, their parameters and buffers (the same objects) kept, so the
+    optimizer, the masks and checkpoints are unaffected and a run may resume with the setting changed.
+    """
+    if not ranks.distributed:
+        return module, "pytorch.sync_bn: one process, so nothing to synchronise"
+    if device.type != "cuda":
+        return module, "pytorch.sync_bn: ignored on CPU (torch's SyncBatchNorm runs on CUDA only); each rank normalizes its own share of the batch"
+    return nn.SyncBatchNorm.convert_sync_batchnorm(module), "pytorch.sync_bn: batch-norm statistics over the global batch (SyncBatchNorm)"

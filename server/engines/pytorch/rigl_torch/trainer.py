@@ -20,7 +20,7 @@ from .channel import Channel, StopFlag
 from .checkpoint import resume_checkpoint, save_checkpoint
 from .cpu_kernels import use_fast_cpu_kernels
 from .datasets import Data, open_data
-from .distributed import Ranks, agree_stop, all_reduce_sum, init_process_groups
+from .distributed import Ranks, agree_stop, all_reduce_sum, init_process_groups, sync_batch_norm
 from .loader import Loader
 from .lr_schedule import LrSchedule
 from .models import create_model, masked_weights
@@ -178,9 +178,12 @@ class Trainer:
         weights = masked_weights(module, plan.model, plan.layers)
         module.to(runtime.device)
         if runtime.device.type == "cpu" and use_fast_cpu_kernels(module):
-            self.log("fully connected layers as 1×1 convolutions (oneDNN): this torch's BLAS is the generic reference one")
+            self.log("fully connected layers and 1×1 convolutions through oneDNN: this torch's BLAS is the generic reference one")
         if runtime.channels_last and runtime.device.type == "cuda":
             module.to(memory_format=torch.channels_last)  # type: ignore[call-arg]
+        if bool(plan.setting("pytorch.sync_bn", False)):
+            module, how = sync_batch_norm(module, runtime.device, self.ranks)
+            self.log(how)
         self.sparse = sparse = SparseModel(plan, weights)
         optimizer = create_optimizer(plan, module, weights)
         model: nn.Module = module
