@@ -1,6 +1,6 @@
 // Which Python runs the pytorch engine, and what it has: each interpreter is asked once, in a
 // child process with a timeout (importing torch can take seconds), and the answer is cached.
-import { spawn } from 'node:child_process';
+import { askChild, lastStderrLine } from '../process/child-answer.js';
 import type { InterpreterStatus } from '../config/environment.js';
 
 /** What one interpreter reported about itself (or why it could not be asked). */
@@ -23,37 +23,20 @@ except Exception as e:
 print(json.dumps(r))
 `;
 
-export function probePython(python: string, timeoutMs = 30_000): Promise<PythonProbe> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = (probe: PythonProbe) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(probe);
-    };
-    const child = spawn(python, ['-c', PROBE_SCRIPT], { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-2000); });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      done({ python, runs: false, error: `${python} did not answer within ${Math.round(timeoutMs / 1000)} s` });
-    }, timeoutMs);
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      done({ python, runs: false, error: error.code === 'ENOENT' ? `${python} was not found` : error.code === 'EACCES' ? `${python} is not executable` : error.message });
-    });
-    child.on('close', (code) => {
-      const line = stdout.trim().split('\n').pop() ?? '';
-      try {
-        const report = JSON.parse(line) as Omit<PythonProbe, 'python' | 'runs'>;
-        done({ python, runs: true, ...report });
-      } catch {
-        done({ python, runs: false, error: `${python} exited with code ${code}${stderr.trim() ? `: ${stderr.trim().split('\n').pop()}` : ''} (is it a Python 3 interpreter?)` });
-      }
-    });
-  });
+export async function probePython(python: string, timeoutMs = 30_000): Promise<PythonProbe> {
+  const answer = await askChild(python, ['-c', PROBE_SCRIPT], timeoutMs, { ...process.env, PYTHONDONTWRITEBYTECODE: '1' });
+  if (answer.kind === 'timeout') return { python, runs: false, error: `${python} did not answer within ${Math.round(timeoutMs / 1000)} s` };
+  if (answer.kind === 'spawn-error') {
+    const { code, message } = answer.error;
+    return { python, runs: false, error: code === 'ENOENT' ? `${python} was not found` : code === 'EACCES' ? `${python} is not executable` : message };
+  }
+  try {
+    const report = JSON.parse(answer.lastLine) as Omit<PythonProbe, 'python' | 'runs'>;
+    return { python, runs: true, ...report };
+  } catch {
+    const reason = lastStderrLine(answer);
+    return { python, runs: false, error: `${python} exited with code ${answer.code}${reason ? `: ${reason}` : ''} (is it a Python 3 interpreter?)` };
+  }
 }
 
 /** One probe per interpreter for the life of the process (the language server's, the CLI's). */
