@@ -1,6 +1,7 @@
 // Functional layers over tfjs-core ops, NHWC, with PyTorch's conventions: symmetric k//2 padding,
 // batch norm with batch statistics in training (momentum 0.1, unbiased running variance).
 import * as tf from '@tensorflow/tfjs-core';
+import { deviceScalar } from './device-scalars.js';
 
 export const BN_EPSILON = 1e-5;
 export const BN_MOMENTUM = 0.1;
@@ -36,10 +37,10 @@ export function batchNorm(x: tf.Tensor4D, bn: BatchNormState, context: ForwardCo
   const { y, mean, variance } = batchNormWithBatchStatistics(x, bn.gamma, bn.beta);
   const count = x.shape[0] * x.shape[1] * x.shape[2];
   // PyTorch keeps the unbiased variance in running_var.
-  const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
+  const unbiased = count > 1 ? tf.mul(variance, deviceScalar(count / (count - 1))) : variance;
   context.bufferUpdates.push(
-    [bn.runningMean, tf.add(tf.mul(bn.runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM))],
-    [bn.runningVar, tf.add(tf.mul(bn.runningVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM))],
+    [bn.runningMean, tf.add(tf.mul(bn.runningMean, deviceScalar(1 - BN_MOMENTUM)), tf.mul(mean, deviceScalar(BN_MOMENTUM)))],
+    [bn.runningVar, tf.add(tf.mul(bn.runningVar, deviceScalar(1 - BN_MOMENTUM)), tf.mul(unbiased, deviceScalar(BN_MOMENTUM)))],
   );
   tf.dispose([mean, variance, unbiased]);
   return y;
@@ -61,7 +62,7 @@ function batchNormWithBatchStatistics(x: tf.Tensor4D, gamma: tf.Tensor, beta: tf
     const mean = tf.mean(input, axes) as tf.Tensor1D;
     const centered = tf.sub(input, mean);
     const variance = tf.mean(tf.square(centered), axes) as tf.Tensor1D;
-    const inverseStd = tf.rsqrt(tf.add(variance, BN_EPSILON));
+    const inverseStd = tf.rsqrt(tf.add(variance, deviceScalar(BN_EPSILON)));
     const normalised = tf.mul(centered, inverseStd);
     save([normalised, inverseStd, scale]);
     // The custom op's scope disposes everything but its value: keep the statistics for the caller.
@@ -72,7 +73,7 @@ function batchNormWithBatchStatistics(x: tf.Tensor4D, gamma: tf.Tensor, beta: tf
         const [xHat, invStd, gammaSaved] = saved;
         const dBeta = tf.sum(dy, axes);
         const dGamma = tf.sum(tf.mul(dy, xHat), axes);
-        const dx = tf.mul(tf.mul(gammaSaved, invStd), tf.sub(tf.sub(dy, tf.div(dBeta, count)), tf.mul(xHat, tf.div(dGamma, count))));
+        const dx = tf.mul(tf.mul(gammaSaved, invStd), tf.sub(tf.sub(dy, tf.div(dBeta, deviceScalar(count))), tf.mul(xHat, tf.div(dGamma, deviceScalar(count)))));
         return [dx, dGamma, dBeta];
       },
     };

@@ -1,6 +1,7 @@
 // One training step's forward and backward pass: the loss of W ⊙ M on a batch, with gradients
 // taken with respect to the masked product (RigL's dense gradient) and the unmasked parameters.
 import * as tf from '@tensorflow/tfjs-core';
+import { deviceScalar } from '../nn/device-scalars.js';
 import type { TrainableModel } from '../nn/models/index.js';
 
 export interface StepResult {
@@ -16,15 +17,28 @@ export interface StepResult {
 }
 
 /**
- * Mean cross-entropy with label smoothing: −Σ q·log softmax(z), q = (1 − ε)·onehot + ε/K.
- * Written with logSoftmax rather than tf.losses.softmaxCrossEntropy, whose custom-gradient op
- * took a third of a LeNet step on wasm (bench/profile-step); the values are the same.
+ * Mean cross-entropy with label smoothing: −(1/N)·Σ q·log softmax(z), q = (1 − ε)·onehot + ε/K.
+ * Its gradient is written out, (softmax(z) − q)/N (each row of q sums to 1): automatic
+ * differentiation through logSoftmax, sum and mean gives the same numbers but builds host-side
+ * ones() tensors that a GPU must upload every step, and tf.losses.softmaxCrossEntropy took a
+ * third of a LeNet step on wasm (bench/profile-step). Constants are device scalars.
  */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number, labelSmoothing: number): tf.Scalar {
   return tf.tidy(() => {
     const oneHot = tf.cast(tf.oneHot(labels, numClasses), 'float32');
-    const targets = labelSmoothing > 0 ? tf.add(tf.mul(oneHot, 1 - labelSmoothing), labelSmoothing / numClasses) : oneHot;
-    return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+    const targets = labelSmoothing > 0 ? tf.add(tf.mul(oneHot, deviceScalar(1 - labelSmoothing)), deviceScalar(labelSmoothing / numClasses)) : oneHot;
+    const inverseCount = deviceScalar(1 / logits.shape[0]);
+    const loss = tf.customGrad<tf.Scalar>((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const [z, save] = args as [tf.Tensor, tf.GradSaveFunc];
+      const logProbabilities = tf.logSoftmax(z);
+      // Saved (the engine keeps a copy past this tidy) rather than captured: the tidy disposes targets.
+      save([logProbabilities, targets]);
+      return {
+        value: tf.neg(tf.mul(tf.sum(tf.mul(targets, logProbabilities)), inverseCount)) as tf.Scalar,
+        gradFunc: (dy: tf.Tensor, [savedLogProbabilities, savedTargets]: tf.Tensor[]) => tf.mul(tf.mul(tf.sub(tf.exp(savedLogProbabilities), savedTargets), inverseCount), dy),
+      };
+    });
+    return loss(logits);
   });
 }
 
@@ -58,7 +72,8 @@ export function forwardBackward(model: TrainableModel, x: tf.Tensor, labels: tf.
     return tf.add(tf.mul(loss, mixup.lambda), tf.mul(crossEntropy(output.logits, mixup.partnerLabels, numClasses, labelSmoothing), 1 - mixup.lambda)) as tf.Scalar;
   };
   const inputs = [...effectiveWeights, ...model.otherParams];
-  const { value, grads } = tf.engine().gradients(lossFunction, inputs, undefined, true);
+  // dy = 1 as a device scalar: left undefined, tfjs makes it with a host-side ones() each step.
+  const { value, grads } = tf.engine().gradients(lossFunction, inputs, deviceScalar(1), true);
   const gradients = grads.map((g, i) => g ?? tf.zerosLike(inputs[i]));
   return {
     loss: value as tf.Scalar,

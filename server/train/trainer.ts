@@ -14,6 +14,7 @@ import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.j
 import { removeStaleTemporaries } from '../rundir/atomic.js';
 import { describeWriteFailure } from '../rundir/disk-errors.js';
 import { evaluate, type EvalResult } from './evaluate.js';
+import { disposeDeviceScalars } from '../nn/device-scalars.js';
 import { learningRateAt } from './lr-schedule.js';
 import { TrainWindow } from './metrics.js';
 import { applyFlopsTerm } from '../sparse/flops.js';
@@ -134,6 +135,7 @@ class Trainer {
       return this.fail(error, model);
     } finally {
       model?.dispose();
+      disposeDeviceScalars();
     }
   }
 

@@ -8,6 +8,7 @@ import { resolveConfigText } from '../../server/config/load.js';
 import type { MaskEvent, RunEvent, RunSummary, TrainEvent } from '../../server/protocol.js';
 import { createRun } from '../../server/rundir/start.js';
 import { train } from '../../server/train/trainer.js';
+import { deviceScalarBytes, deviceScalarCount } from '../../server/nn/device-scalars.js';
 
 export interface BackendRecord {
   summary: RunSummary;
@@ -54,7 +55,7 @@ export async function recordRun(body: string, backend: string, maxSteps: number,
       }
       record.maskedMass.set(step, { weight, momentum });
       const memory = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
-      record.memory.set(step, { tensors: memory.numTensors, bytes: memory.numBytesInGPU ?? memory.numBytes });
+      record.memory.set(step, { tensors: memory.numTensors - deviceScalarCount(), bytes: (memory.numBytesInGPU ?? memory.numBytes) - deviceScalarBytes() });
     },
   });
   return record;

@@ -1,6 +1,7 @@
 // Gradients of the element-wise kernels training uses (arithmetic, activations, casts), ported
 // from tfjs-core 4.22's src/gradients (Apache-2.0) because its Node build does not register them.
 import * as tf from '@tensorflow/tfjs-core';
+import { deviceScalar } from '../device-scalars.js';
 
 type Saved = tf.Tensor[];
 
@@ -52,7 +53,7 @@ export const elementwiseGradients: tf.GradConfig[] = [
       const g = dy as tf.Tensor;
       const outShape = tf.backend_util.assertAndGetBroadcastShape(base.shape, exponent.shape);
       return {
-        a: () => unbroadcast(tf.mul(g, tf.mul(f32(exponent), tf.pow(base, tf.sub(f32(exponent), 1)))), base.shape, outShape),
+        a: () => unbroadcast(tf.mul(g, tf.mul(f32(exponent), tf.pow(base, tf.sub(f32(exponent), deviceScalar(1))))), base.shape, outShape),
         b: () => {
           const logBase = tf.where(tf.greater(base, 0), tf.log(base), tf.zerosLike(base));
           return unbroadcast(tf.mul(g, tf.mul(y, logBase)), exponent.shape, outShape);
@@ -71,15 +72,15 @@ export const elementwiseGradients: tf.GradConfig[] = [
   { kernelName: tf.Step, gradFunc: (dy) => ({ x: () => tf.zerosLike(dy as tf.Tensor) }) },
   { kernelName: tf.ZerosLike, gradFunc: (dy) => ({ x: () => tf.zerosLike(dy as tf.Tensor) }) },
   { kernelName: tf.OnesLike, gradFunc: (dy) => ({ x: () => tf.zerosLike(dy as tf.Tensor) }) },
-  unaryOfInput(tf.Square, (dy, x) => tf.mul(dy, tf.mul(f32(x), 2))),
-  unaryOfInput(tf.Sqrt, (dy, x) => tf.div(dy, tf.mul(tf.sqrt(f32(x)), 2))),
-  unaryOfInput(tf.Rsqrt, (dy, x) => tf.neg(tf.div(dy, tf.mul(tf.pow(x, 1.5), 2)))),
+  unaryOfInput(tf.Square, (dy, x) => tf.mul(dy, tf.mul(f32(x), deviceScalar(2)))),
+  unaryOfInput(tf.Sqrt, (dy, x) => tf.div(dy, tf.mul(tf.sqrt(f32(x)), deviceScalar(2)))),
+  unaryOfInput(tf.Rsqrt, (dy, x) => tf.neg(tf.div(dy, tf.mul(tf.pow(x, deviceScalar(1.5)), deviceScalar(2))))),
   unaryOfInput(tf.Reciprocal, (dy, x) => tf.div(dy, tf.neg(tf.square(x)))),
   unaryOfInput(tf.Log, (dy, x) => tf.div(dy, f32(x))),
   unaryOfInput(tf.Abs, (dy, x) => tf.mul(dy, tf.step(f32(x), -1))),
   unaryOfInput(tf.Relu, (dy, x) => tf.mul(dy, f32(tf.step(x)))),
-  unaryOfInput(tf.Relu6, (dy, x) => tf.mul(dy, f32(tf.mul(tf.lessEqual(x, 6), tf.step(x))))),
-  unaryOfInput(tf.LeakyRelu, (dy, x, attrs) => tf.where(tf.greater(x, 0), dy, tf.mul(dy, attrs.alpha as number))),
+  unaryOfInput(tf.Relu6, (dy, x) => tf.mul(dy, f32(tf.mul(tf.lessEqual(x, deviceScalar(6)), tf.step(x))))),
+  unaryOfInput(tf.LeakyRelu, (dy, x, attrs) => tf.where(tf.greater(x, deviceScalar(0)), dy, tf.mul(dy, deviceScalar(attrs.alpha as number)))),
   unaryOfInput(tf.ClipByValue, (dy, x, attrs) =>
     tf.where(tf.logicalAnd(tf.greaterEqual(x, attrs.clipValueMin as number), tf.lessEqual(x, attrs.clipValueMax as number)), dy, tf.zerosLike(dy))),
   unaryOfOutput(tf.Exp, (dy, y) => tf.mul(dy, y)),

@@ -1,6 +1,7 @@
 // Gradients of the network kernels (convolution, matrix product, pooling, batch norm), ported
 // from tfjs-core 4.22's src/gradients (Apache-2.0) because its Node build does not register them.
 import * as tf from '@tensorflow/tfjs-core';
+import { deviceScalar } from '../device-scalars.js';
 
 type Saved = tf.Tensor[];
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
@@ -84,17 +85,17 @@ export const nnGradients: tf.GradConfig[] = [
       const [x, mean, variance, scale] = saved as Array<tf.Tensor | undefined>;
       if (!x || !mean || !variance) throw new Error('batchNorm gradient: missing saved inputs');
       const g = dy as tf.Tensor;
-      const scaleValue = scale ?? tf.scalar(1);
+      const scaleValue = scale ?? deviceScalar(1);
       // Gradients of every per-channel input are summed over the axes it was broadcast along.
       const reductionAxes = tf.backend_util.getReductionAxes(mean.shape, x.shape);
       const reduce = (t: tf.Tensor) => tf.reshape(reductionAxes.length > 0 ? tf.sum(t, reductionAxes) : t, mean.shape);
-      const inverseStd = tf.rsqrt(tf.add(variance, attrs.varianceEpsilon as number));
+      const inverseStd = tf.rsqrt(tf.add(variance, deviceScalar(attrs.varianceEpsilon as number)));
       const dyTimesScale = tf.mul(g, scaleValue);
       const xMinusMean = tf.sub(x, mean);
       return {
         x: () => tf.mul(dyTimesScale, inverseStd),
         mean: () => reduce(tf.neg(tf.mul(dyTimesScale, inverseStd))),
-        variance: () => reduce(tf.mul(tf.mul(tf.pow(inverseStd, 3), -0.5), tf.mul(xMinusMean, dyTimesScale))),
+        variance: () => reduce(tf.mul(tf.mul(tf.pow(inverseStd, deviceScalar(3)), deviceScalar(-0.5)), tf.mul(xMinusMean, dyTimesScale))),
         scale: () => reduce(tf.mul(g, tf.mul(xMinusMean, inverseStd))),
         offset: () => reduce(g),
       };

@@ -1,6 +1,7 @@
 // Gradients of the reshaping, slicing and reducing kernels training uses (and softmax), ported
 // from tfjs-core 4.22's src/gradients (Apache-2.0) because its Node build does not register them.
 import * as tf from '@tensorflow/tfjs-core';
+import { deviceScalar } from '../device-scalars.js';
 
 type Saved = tf.Tensor[];
 
@@ -8,7 +9,7 @@ type Saved = tf.Tensor[];
 function expandOverAxes(dy: tf.Tensor, x: tf.Tensor, axes: number[]): tf.Tensor {
   const expandedShape = x.shape.slice();
   for (const axis of axes) expandedShape[axis] = 1;
-  return tf.mul(tf.reshape(dy, expandedShape), tf.ones(x.shape, 'float32'));
+  return tf.broadcastTo(tf.reshape(dy, expandedShape), x.shape);
 }
 
 /** Max and Min route the gradient to every position equal to the extreme value. */
@@ -44,7 +45,7 @@ export const shapeGradients: tf.GradConfig[] = [
       const [x] = saved as Saved;
       const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape);
       const reduceSize = tf.util.sizeFromShape(tf.backend_util.computeOutAndReduceShapes(x.shape, axes)[1]);
-      return { x: () => tf.div(expandOverAxes(dy as tf.Tensor, x, axes), reduceSize) };
+      return { x: () => tf.mul(expandOverAxes(dy as tf.Tensor, x, axes), deviceScalar(1 / reduceSize)) };
     },
   },
   extremeGradient(tf.Max, 'reductionIndices'),
