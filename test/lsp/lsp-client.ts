@@ -27,6 +27,8 @@ export interface TestServerOptions {
   initializationOptions?: RiglInitializationOptions;
   /** Extra environment for the server (and so its trainers). */
   env?: Record<string, string>;
+  /** A command the server runs under (e.g. a private mount namespace): node and the server script follow its arguments. */
+  wrapper?: string[];
 }
 
 export class TestServer {
@@ -41,7 +43,8 @@ export class TestServer {
 
   private constructor(options: TestServerOptions) {
     this.workspace = mkdtempSync(join(tmpdir(), 'rigl-lsp-'));
-    this.process = spawn(process.execPath, [serverScript, '--stdio'], { env: { ...process.env, ...options.env }, stdio: 'pipe' });
+    const [command, ...args] = [...(options.wrapper ?? []), process.execPath, serverScript, '--stdio'];
+    this.process = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: 'pipe' });
     this.process.stderr.setEncoding('utf8').on('data', (chunk: string) => { this.stderr = (this.stderr + chunk).slice(-4000); });
     this.exited = new Promise((resolve) => this.process.on('exit', (code) => resolve(code)));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout), new StreamMessageWriter(this.process.stdin));

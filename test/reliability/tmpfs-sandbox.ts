@@ -28,3 +28,11 @@ export function runInMountNamespace(namespace: { unshare: string[] }, script: st
   // A watchdog, not a timing assertion: a hung trainer fails the test instead of stalling CI.
   return spawnSync('unshare', [...namespace.unshare, 'bash', '-c', guarded, 'bash', mountPoint, ...args], { encoding: 'utf8', timeout: timeoutMs });
 }
+
+/**
+ * The command prefix that runs a program in a private mount namespace after `setup` (a bash script
+ * with $1 the mount point) has run: for a language server whose runs folder is on the mount.
+ */
+export function mountNamespaceWrapper(namespace: { unshare: string[] }, setup: string, mountPoint: string): string[] {
+  return ['unshare', ...namespace.unshare, 'bash', '-c', `set -eu\n${setup}\nshift\nexec "$@"`, 'bash', mountPoint];
+}
