@@ -22,15 +22,15 @@ export function writeCifarFolder(folder: string, perFile: number, test: number):
 }
 
 /**
- * train/<class>/*.JPEG and val/<class>/*.JPEG with `perClass` images of 40×48 pixels per class: a
+ * train/<class>/*.JPEG and val/<class>/*.JPEG with `perClass` (val: `valPerClass`) images of 40×48 pixels per class: a
  * class shade under a diagonal texture, so that random crops and flips change what a model sees.
  */
-export async function writeImageFolder(folder: string, classes: string[], perClass: number): Promise<string> {
+export async function writeImageFolder(folder: string, classes: string[], perClass: number, valPerClass = perClass): Promise<string> {
   const [width, height] = [48, 40];
   for (const split of ['train', 'val']) {
     for (const [c, name] of classes.entries()) {
       mkdirSync(join(folder, split, name), { recursive: true });
-      for (let i = 0; i < perClass; i++) {
+      for (let i = 0; i < (split === 'train' ? perClass : valPerClass); i++) {
         const shade = 40 + 80 * c + 5 * i;
         const pixels = Buffer.alloc(width * height * 3);
         for (let y = 0; y < height; y++) {

@@ -1,14 +1,16 @@
 // Stopping an ImageNet-folder run (torchvision ImageFolder, 2 DataLoader workers) mid-epoch: a
 // SIGTERM to its process group (the server's stop) and the server going away (end of stdin, its
 // channel closed) each end in a checkpoint and state `stopped`; a rank SIGKILLed outright takes
-// its workers with it. In every case no process of the engine is left behind.
+// its workers with it. In every case no process of the engine is left behind. A stop during the
+// evaluation cuts it short; the resumed run evaluates first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { resolveConfigText } from '../../server/config/load.js';
-import type { RunSummary, TrainerMessage } from '../../server/protocol.js';
+import type { RunEvent, RunSummary, TrainerMessage } from '../../server/protocol.js';
+import { RunDirectory } from '../../server/rundir/store.js';
 import { createTorchRun } from './plan-fixture.js';
 import { groupGone, processesInGroup, runEngine, type EngineControl } from './engine-process.js';
 import { writeImageFolder } from './data-fixtures.js';
@@ -81,4 +83,43 @@ test('pytorch ImageNet folder: a rank SIGKILLed mid-epoch takes its DataLoader w
   // torch's own watchdog looks for a dead parent only every 5 s, and a worker blocked on a full
   // result queue never exits; the engine's workers are SIGKILLed with their rank (PR_SET_PDEATHSIG).
   assert.deepEqual(await groupGone(group, 4_000), [], 'no DataLoader worker outlives its rank');
+});
+
+test('pytorch ImageNet folder: a stop during the evaluation cuts it short with a checkpoint; the resumed run evaluates first', { timeout: 180_000 }, async () => {
+  // 12 training images, 240 to evaluate two at a time: the evaluation is most of each epoch.
+  const data = await writeImageFolder(mkdtempSync(join(tmpdir(), 'rigl-torch-eval-stop-data-')), ['n01', 'n02', 'n03'], 4, 80);
+  const config = resolveConfigText(`
+model: resnet18
+dataset: { name: imagenet, path: ${data}, image_size: 32 }
+sparsity: { method: static, sparsity: 0.9 }
+training: { epochs: 2, batch_size: 4, log_every: 1, eval_batch_size: 2 }
+`, 'eval-stop.rigl.yaml');
+  const { run, plan } = await createTorchRun(mkdtempSync(join(tmpdir(), 'rigl-torch-eval-stop-')), config, { pytorch: { workers: 2 } });
+  const epochEnd = plan.schedule.stepsPerEpoch;
+  let asked = false;
+  const first = await runEngine(run.dir, {
+    keepStdin: true,
+    // The train event of an epoch's last step comes just before its evaluation.
+    onMessage: (message, send) => {
+      if (!asked && trainStep(message) === epochEnd) {
+        asked = true;
+        send({ type: 'stop', reason: 'test' });
+      }
+    },
+  });
+  assert.equal(first.code, 0, first.stderr);
+  const stopped = summaryOf(run.dir);
+  assert.equal(stopped.state, 'stopped', stopped.message);
+  assert.match(stopped.message ?? '', new RegExp(`stopped at step ${epochEnd} during its evaluation: test`));
+  const evalSteps = (events: RunEvent[]) => events.filter((e) => e.type === 'eval').map((e) => e.step);
+  assert.deepEqual(evalSteps(new RunDirectory(run.dir).readEvents()), [], 'nothing recorded of the cut evaluation');
+  assert.equal((JSON.parse(readFileSync(join(run.dir, 'checkpoints', 'latest.json'), 'utf8')) as { step: number }).step, epochEnd);
+
+  const second = await runEngine(run.dir, { resume: true, keepStdin: true });
+  assert.equal(second.code, 0, second.stderr);
+  assert.equal(summaryOf(run.dir).state, 'completed');
+  const events = new RunDirectory(run.dir).readEvents();
+  assert.deepEqual(evalSteps(events), [epochEnd, 2 * epochEnd], 'the resumed run evaluated the cut epoch before training on');
+  const firstTrain = events.findIndex((e) => e.type === 'train' && e.step > epochEnd);
+  assert.ok(events.findIndex((e) => e.type === 'eval') < firstTrain, 'evaluation before the next training step');
 });

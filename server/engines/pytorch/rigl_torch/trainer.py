@@ -59,6 +59,7 @@ class Trainer:
         self.dense_train_flops = 0.0
         self.sparse: Optional[SparseModel] = None
         self.scaler_state: Optional[Dict[str, Any]] = None
+        self.evaluation_due = False
         self.trace_path = os.environ.get("RIGL_TORCH_TRACE")
 
     # ------------------------------------------------------------------ events and records
@@ -224,6 +225,11 @@ class Trainer:
         scaler: Any = runtime.grad_scaler()
         if scaler is not None and self.scaler_state is not None:
             scaler.load_state_dict(self.scaler_state)
+        if self.evaluation_due:
+            if not self.evaluate(runtime, module, loader):
+                return "stopped", f"stopped at step {self.step} during its evaluation again: {self.stop.reason}"
+            self.evaluation_due = False
+            self.checkpoint(module, optimizer, scaler)
         window = TrainWindow(self.step)
         model.train()
         while self.step < self.limit:
@@ -274,9 +280,11 @@ class Trainer:
                     self.emit({"type": "train", **self.clock(), "loss": figures["loss"], "accuracy": figures["accuracy"], "lr": lr,
                                "imagesPerSec": figures["images_per_sec"], "trainFlops": self.train_flops, "denseTrainFlops": self.dense_train_flops})
                 if epoch_end or t == self.limit:
-                    self.evaluate(runtime, module, loader)
-                    self.checkpoint(module, optimizer, scaler)
+                    evaluated = self.evaluate(runtime, module, loader)
+                    self.checkpoint(module, optimizer, scaler, evaluated)
                     window.restart_clock()
+                    if not evaluated:
+                        return "stopped", f"stopped at step {t} during its evaluation: {self.stop.reason}; a resume evaluates first"
                 if t >= self.limit:
                     break
                 if agree_stop(self.ranks, self.stop.requested):
@@ -301,12 +309,17 @@ class Trainer:
         return loss, correct
 
     @torch.no_grad()
-    def evaluate(self, runtime: Runtime, module: nn.Module, loader: Loader) -> None:
+    def evaluate(self, runtime: Runtime, module: nn.Module, loader: Loader) -> bool:
+        """Evaluates on the test set and records it; False, recording nothing, when one process is asked to stop first
+        (a full ImageNet validation takes minutes on a CPU). Several ranks finish it: they would have to agree batch by batch."""
         module.eval()
         with_top5 = self.plan.data.num_classes > 10
         sums = torch.zeros(4, dtype=torch.float64, device=runtime.device)
         eval_batch = int(self.plan.setting("training.eval_batch_size", 500))
         for x, y in loader.test_batches(eval_batch):
+            if self.stop.requested and not self.ranks.distributed:
+                module.train()
+                return False
             with runtime.autocast():
                 logits = module(x).float()
             sums[0] += F.cross_entropy(logits, y, reduction="sum").double()
@@ -322,9 +335,10 @@ class Trainer:
         if self.best is None or self.last_eval["top1"] > self.best["top1"]:
             self.best = {"top1": self.last_eval["top1"], **({"top5": self.last_eval["top5"]} if with_top5 else {}), "step": self.step}
         self.emit({"type": "eval", **self.clock(), **self.last_eval})
+        return True
 
     # ------------------------------------------------------------------ checkpoints
-    def checkpoint(self, module: nn.Module, optimizer: torch.optim.Optimizer, scaler: Any) -> None:
+    def checkpoint(self, module: nn.Module, optimizer: torch.optim.Optimizer, scaler: Any, evaluated: bool = True) -> None:
         if not self.ranks.leader:
             return
         assert self.sparse is not None
@@ -334,6 +348,8 @@ class Trainer:
             counters.update({"bestTop1": self.best["top1"], "bestStep": self.best["step"], **({"bestTop5": self.best["top5"]} if "top5" in self.best else {})})
         save_checkpoint(self.run.path("checkpoints"), self.step, {
             "epoch": epoch, "batchInEpoch": self.step - epoch * self.steps_per_epoch, "counters": counters,
+            # False: a stop cut this step's evaluation short; the resumed run evaluates before it trains.
+            "evaluated": evaluated,
             "rng": {"seed": int(self.plan.setting("training.seed", 0)), "scheme": "stateless-per-step"},
             "model": module.state_dict(), "optimizer": optimizer.state_dict(), "sparse": self.sparse.state_dict(),
             "scaler": scaler.state_dict() if scaler is not None else None,
@@ -348,6 +364,7 @@ class Trainer:
         self.sparse.load_state_dict(state["sparse"])
         self.step = int(state["step"])
         self.scaler_state = state.get("scaler")
+        self.evaluation_due = not bool(state.get("evaluated", True))
         counters = state.get("counters", {})
         self.train_flops = float(counters.get("trainFlops", 0.0))
         self.dense_train_flops = float(counters.get("denseTrainFlops", 0.0))
