@@ -153,5 +153,6 @@ test(`trainers SIGKILLed at ${TRAINER_KILLS} seeded random moments (seed ${SEED}
     // Trainers the first server left after a failed assertion stop on its exit; wait for them.
     await trainersEnd(first.runsDirectory);
     first.removeWorkspace();
+    second?.removeWorkspace();
   }
 });
