@@ -11,6 +11,7 @@ import {
   type RunEvent, type RunListItem, type RunSummary, type StatusEvent,
 } from '../../server/protocol.js';
 import { processEnds, TestServer } from '../lsp/lsp-client.js';
+import { assertStepsIncrease } from './event-order.js';
 
 const SEED = Number(process.env.RIGL_LSP_KILL_SEED ?? 7);
 const TRAINER_KILLS = Number(process.env.RIGL_LSP_TRAINER_KILLS ?? 5);
@@ -34,20 +35,6 @@ async function finalAfter(server: TestServer, runId: string, finalsBefore: numbe
   const finals = () => statuses(server, runId).filter((e) => FINAL_STATES.includes(e.state));
   await server.until(() => finals().length > finalsBefore, `${runId} to end; saw ${statuses(server, runId).map((e) => e.state).join(', ')}`);
   return finals()[finalsBefore];
-}
-
-/** For each event type, steps strictly increase; across all events they never go back. */
-function assertStepsIncrease(events: RunEvent[], where: string): void {
-  const last = new Map<string, number>();
-  let previous = -1;
-  for (const event of events) {
-    assert.ok(event.step >= previous, `${where}: step ${event.step} after ${previous} (${event.type})`);
-    previous = event.step;
-    if (event.type === 'status') continue;
-    const before = last.get(event.type);
-    assert.ok(before === undefined || event.step > before, `${where}: ${event.type} at step ${event.step} after ${before}`);
-    last.set(event.type, event.step);
-  }
 }
 
 /** Waits until no process names this runs folder on its command line (trainers take `--run DIR`), orphans included. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { listRuns, RunDirectory } from '../../server/rundir/store.js';
 import { SeededRandom } from '../../server/data/random.js';
-import type { RunEvent } from '../../server/protocol.js';
+import { assertStepsIncrease } from './event-order.js';
 
 const root = join(__dirname, '..', '..', '..');
 const cliPath = join(root, 'bin', 'rigl-studio.js');
@@ -36,20 +36,6 @@ function cli(args: string[], crashAt: string | undefined) {
   const env = { ...process.env, RIGL_TEST_CRASH_AT: crashAt ?? '' };
   // A watchdog, not a timing assertion: a hung trainer fails the test instead of stalling CI.
   return spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', env, timeout: 180_000 });
-}
-
-/** For each event type, steps strictly increase; across all events they never go back. */
-function assertStepsIncrease(events: RunEvent[], where: string): void {
-  const last = new Map<string, number>();
-  let previous = -1;
-  for (const event of events) {
-    assert.ok(event.step >= previous, `${where}: step ${event.step} after ${previous} (${event.type})`);
-    previous = event.step;
-    if (event.type === 'status') continue;
-    const before = last.get(event.type);
-    assert.ok(before === undefined || event.step > before, `${where}: ${event.type} at step ${event.step} after ${before}`);
-    last.set(event.type, event.step);
-  }
 }
 
 test(`${CHAINS} runs SIGKILLed at seeded crash points (seed ${SEED}) each list truthfully, resume and complete`, { timeout: 20 * 60_000 }, () => {
