@@ -96,6 +96,10 @@ test('ignored settings follow the method, the schedule and the dataset', () => {
   assert.deepEqual(ignored('training:\n  lr_schedule: { type: constant, gamma: 0.5 }\n'), ['training.lr_schedule.gamma']);
   assert.deepEqual(ignored('engine: pytorch\nbackend: webgpu\npytorch: { device: cpu }\n'), ['backend'], 'backend picks a tfjs backend');
   assert.deepEqual(ignored('backend: wasm\npytorch: { device: cpu }\n'), ['pytorch'], 'the tfjs engine reads no pytorch settings');
+  assert.deepEqual(ignored('engine: pytorch\npytorch: { sync_bn: true }\n'), ['pytorch.sync_bn'], 'one process: nothing to synchronise');
+  assert.deepEqual(ignored('engine: pytorch\npytorch: { processes: 2, device: cpu, sync_bn: true }\n'), ['pytorch.sync_bn'], 'SyncBatchNorm is CUDA-only');
+  assert.deepEqual(ignored('engine: pytorch\npytorch: { processes: 2, device: cuda, sync_bn: true }\n'), []);
+  assert.deepEqual(ignored('engine: pytorch\npytorch: { processes: 2, sync_bn: false }\n'), []);
 });
 
 test('the memory check reads the backend probe: auto warns only when no GPU backend loads', () => {

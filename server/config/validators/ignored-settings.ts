@@ -1,5 +1,5 @@
 // ignored-setting: a key the chosen method, schedule or dataset never reads (alpha for gmp,
-// milestones for a cosine schedule, …). Harmless, but it suggests the user expects an effect.
+// milestones for a cosine schedule, sync_bn with one process, …). Harmless, but it suggests the user expects an effect.
 import type { ConfigProblem } from '../problems.js';
 import type { RiglConfig } from '../types.js';
 import type { KeyPath, ValidationContext } from './context.js';
@@ -33,7 +33,16 @@ const RULES: readonly IgnoredRule[] = [
   { path: ['dataset', 'path'], reason: (c) => (c.dataset.name === 'synthetic' ? 'synthetic data is generated in memory' : undefined) },
   { path: ['backend'], reason: (c) => (c.engine === 'pytorch' ? 'it picks the TensorFlow.js backend; the pytorch engine uses `pytorch.device`' : undefined) },
   { path: ['pytorch'], reason: (c) => (c.engine === 'pytorch' ? undefined : `only the pytorch engine reads it; engine is ${c.engine}`) },
+  { path: ['pytorch', 'sync_bn'], reason: syncBatchNormIgnored },
 ];
+
+/** Why `sync_bn: true` has no effect (the engine then logs the same and trains with plain batch norm). */
+function syncBatchNormIgnored(config: RiglConfig): string | undefined {
+  if (!config.pytorch.sync_bn) return undefined;
+  if (config.pytorch.processes <= 1) return 'one process normalizes over the whole batch already; it matters with pytorch.processes > 1';
+  if (config.pytorch.device === 'cpu') return "torch's SyncBatchNorm runs only on CUDA; on the CPU each rank normalizes its own share of the batch";
+  return undefined;
+}
 
 export function ignoredSettings(context: ValidationContext): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
