@@ -44,17 +44,20 @@ function assertPlainWords(text: string, where: string): void {
   assert.doesNotMatch(text, /\b(ENOENT|EROFS|ENOSPC|EACCES)\b|mkdir '|\n\s+at \S+ \(/, `${where}: ${text}`);
 }
 
+/** Both scenarios' shell preamble: a fresh 16 MiB tmpfs at $M holding a copy of the prepared run as $RUN (exit 90/91 if not). */
+const MOUNTED_RUN = `
+M=$1 OUT=$2 NODE=$3 CLI=$4 CFG=$5 MADE=$6
+mount -t tmpfs -o size=16m tmpfs "$M" || exit 90
+mkdir "$M/runs" && cp -a "$MADE" "$M/runs/" || exit 91
+RUN="$M/runs/$(basename "$MADE")"
+`;
+
 test('a read-only runs folder: train names the read-only file system (not ENOENT from mkdir) and makes nothing; a run on it fails to start in the same words and trains once writable', async (t) => {
   const namespace = mountNamespace();
   if ('skip' in namespace) return t.skip(namespace.skip);
   const { dir, configFile, run, mountPoint, out } = await sandbox();
   try {
-    const script = `
-M=$1 OUT=$2 NODE=$3 CLI=$4 CFG=$5 MADE=$6
-mount -t tmpfs -o size=16m tmpfs "$M" || exit 90
-mkdir "$M/runs" && cp -a "$MADE" "$M/runs/" || exit 91
-RUN="$M/runs/$(basename "$MADE")"
-# A bind remount changes the mount point alone: allowed in a user namespace, unlike the superblock.
+    const script = `${MOUNTED_RUN}# A bind remount changes the mount point alone: allowed in a user namespace, unlike the superblock.
 mount -o remount,bind,ro "$M" || exit 92
 "$NODE" "$CLI" train "$CFG" --out "$M/runs" >"$OUT/train.out" 2>"$OUT/train.err"; echo $? >"$OUT/train.rc"
 "$NODE" "$CLI" train "$CFG" --out "$M/runs/deeper/still" >"$OUT/deeper.out" 2>"$OUT/deeper.err"; echo $? >"$OUT/deeper.rc"
@@ -95,12 +98,7 @@ test('a full disk (8 KiB left): train ends the run failed saying the disk is ful
   if ('skip' in namespace) return t.skip(namespace.skip);
   const { dir, configFile, run, mountPoint, out } = await sandbox();
   try {
-    const script = `
-M=$1 OUT=$2 NODE=$3 CLI=$4 CFG=$5 MADE=$6
-mount -t tmpfs -o size=16m tmpfs "$M" || exit 90
-mkdir "$M/runs" && cp -a "$MADE" "$M/runs/" || exit 91
-RUN="$M/runs/$(basename "$MADE")"
-avail=$(df -k --output=avail "$M" | tail -1)
+    const script = `${MOUNTED_RUN}avail=$(df -k --output=avail "$M" | tail -1)
 head -c $(( (avail - 8) * 1024 )) /dev/zero >"$M/filler" || exit 92
 df -k --output=avail "$M" | tail -1 >"$OUT/left-kib"
 "$NODE" "$CLI" train --run "$RUN" >"$OUT/full.out" 2>"$OUT/full.err"; echo $? >"$OUT/full.rc"
